@@ -1,0 +1,35 @@
+"""Paths and defaults, each overridable from the environment so that one checkout serves many setups."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+WAREHOUSE_DIR = PROJECT_ROOT / "warehouse"
+SEEDS_DIR = WAREHOUSE_DIR / "seeds"
+MODELS_DIR = WAREHOUSE_DIR / "models"
+
+USER_AGENT = "cgt-atlas/0.1 (+https://github.com/cgt-atlas/cgt-atlas; open CGT activity map)"
+
+
+def data_dir() -> Path:
+    """Where raw landings, staged files and the default warehouse live."""
+    return Path(os.environ.get("CGT_ATLAS_DATA", "data"))
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("CGT_ATLAS_DB", str(data_dir() / "cgt_atlas.duckdb")))
+
+
+def raw_dir() -> Path:
+    return data_dir() / "raw"
+
+
+def staged_dir() -> Path:
+    return data_dir() / "staged"
+
+
+def min_request_interval() -> float:
+    """Seconds between requests to one host; ClinicalTrials.gov's robots.txt asks for 1."""
+    return float(os.environ.get("CGT_ATLAS_MIN_INTERVAL", "1.0"))

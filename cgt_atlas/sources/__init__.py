@@ -1,0 +1,18 @@
+"""The registry list: adding a source means adding its module here and nothing else."""
+
+from __future__ import annotations
+
+from cgt_atlas.errors import ConfigError
+from cgt_atlas.sources import ctgov
+from cgt_atlas.sources.base import Source
+
+SOURCES: dict[str, Source] = {module.NAME: module for module in (ctgov,)}  # type: ignore[misc]
+
+
+def get_source(name: str) -> Source:
+    try:
+        return SOURCES[name]
+    except KeyError:
+        raise ConfigError(
+            f"unknown source {name!r}; known sources: {', '.join(sorted(SOURCES))}"
+        ) from None

@@ -1,0 +1,55 @@
+"""ClinicalTrials.gov API v2 (`GET /api/v2/studies`): CGT interventional studies."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from cgt_atlas.countries import register_country_lookup
+from cgt_atlas.sources.base import ParsedPages
+from cgt_atlas.sources.ctgov.helpers import fetch_pages as fetch
+
+NAME = "ctgov"
+DESCRIPTION = "ClinicalTrials.gov API v2: interventional studies matching the CGT query"
+PAGE_GLOB = "*.json"
+TABLES = (
+    "trials",
+    "trial_sites",
+    "trial_interventions",
+    "trial_conditions",
+    "trial_sponsors",
+    "trial_ids",
+)
+SQL_DIR = Path(__file__).parent / "sql"
+
+__all__ = ["DESCRIPTION", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
+
+
+@cache
+def _sql(name: str) -> str:
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return text.replace(
+        "{{PROTOCOL}}", " ".join((SQL_DIR / "protocol_type.sql").read_text().split())
+    )
+
+
+def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
+    """Parse pages (or single-study bodies) into the canonical trial tables, all in DuckDB."""
+    con.execute(_sql("studies"), {"pages": [str(p) for p in pages]})
+    names = con.execute(
+        "SELECT DISTINCT loc.country FROM (SELECT unnest(ps.contactsLocationsModule.locations) AS loc"
+        " FROM ctgov_study) WHERE loc.country IS NOT NULL"
+    ).fetchall()
+    register_country_lookup(con, [name for (name,) in names])
+    rows, reported_total, watermark = con.execute(
+        "SELECT count(*), max(reported_total), max(ps.statusModule.lastUpdatePostDateStruct.date)"
+        " FROM ctgov_study"
+    ).fetchall()[0]
+    return ParsedPages(
+        tables={table: con.sql(_sql(table)) for table in TABLES},
+        rows=rows,
+        reported_total=reported_total,
+        watermark=watermark,
+    )

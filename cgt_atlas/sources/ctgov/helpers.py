@@ -1,0 +1,61 @@
+"""Paging through GET /studies to the end, landing every body as fetched."""
+
+from __future__ import annotations
+
+import json
+
+from cgt_atlas.errors import PageStructureChanged, ShortDownload
+from cgt_atlas.http import PoliteClient
+from cgt_atlas.landing import RawLanding
+from cgt_atlas.sources.base import FetchResult, ProgressCallback
+from cgt_atlas.sources.ctgov.settings import BASE_URL, PAGE_SIZE, query_params
+
+MAX_PAGES = 10_000  # a token loop guard: 10 million studies is more than the registry holds
+
+
+def fetch_pages(
+    client: PoliteClient,
+    landing: RawLanding,
+    *,
+    since: str | None,
+    on_page: ProgressCallback | None = None,
+) -> FetchResult:
+    """Follow nextPageToken to the last page; the rows received must match countTotal."""
+    params = query_params(since)
+    reported_total: int | None = None
+    rows = 0
+    for page_no in range(1, MAX_PAGES + 1):
+        response = client.get(BASE_URL, params=params)
+        landing.write(response.content, url=BASE_URL, params=params, status=response.status_code)
+        try:
+            body = json.loads(response.content)
+            studies = body["studies"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise PageStructureChanged(
+                f"ClinicalTrials.gov page {page_no} is not a PagedStudies object "
+                f"(kept as {landing.folder}/page-{landing.pages:04d}.json): {error}"
+            ) from error
+        if page_no == 1:
+            reported_total = body.get("totalCount")
+        rows += len(studies)
+        if on_page:
+            total_pages = -(-reported_total // PAGE_SIZE) if reported_total else None
+            on_page(1, total_pages)
+        token = body.get("nextPageToken")
+        if not token:
+            break
+        params = {**params, "pageToken": token}
+        params.pop("countTotal", None)
+    else:
+        raise ShortDownload(f"ClinicalTrials.gov kept sending page tokens after {MAX_PAGES} pages")
+    check_complete("ClinicalTrials.gov", rows, reported_total)
+    return FetchResult(pages=landing.pages, rows=rows, reported_total=reported_total)
+
+
+def check_complete(source: str, rows: int, reported_total: int | None) -> None:
+    """A download shorter than the count the source reported is an error, never a success."""
+    if reported_total is not None and rows < reported_total:
+        raise ShortDownload(
+            f"{source} reported {reported_total} studies but sent {rows} "
+            f"({reported_total - rows} missing)"
+        )

@@ -1,0 +1,42 @@
+-- One row per study, in fetch order, from GET /studies pages ({"studies": [...]}) or from
+-- GET /studies/{nctId} bodies (one study object). Types are explicit: nothing is inferred,
+-- fields the API leaves out read as NULL, and dates stay text so YYYY / YYYY-MM / YYYY-MM-DD
+-- keep their precision. A study seen twice in a run is resolved at load (latest fetch_seq wins).
+-- content_hash is DuckDB's hash() of everything parsed: fast, and stable across runs.
+CREATE OR REPLACE TEMP TABLE ctgov_study AS
+WITH pages AS (
+    SELECT
+        list_position($pages, filename) AS file_seq,
+        totalCount AS reported_total,
+        coalesce(
+            studies,
+            CASE WHEN protocolSection IS NOT NULL
+                THEN [{'protocolSection': protocolSection, 'hasResults': hasResults}] END,
+            []
+        ) AS studies
+    FROM read_json(
+        $pages,
+        format = 'auto',
+        maximum_object_size = 134217728,
+        filename = true,
+        columns = {
+            'studies': 'STRUCT(protocolSection {{PROTOCOL}}, hasResults BOOLEAN)[]',
+            'totalCount': 'BIGINT',
+            'nextPageToken': 'VARCHAR',
+            'protocolSection': '{{PROTOCOL}}',
+            'hasResults': 'BOOLEAN'
+        }
+    )
+),
+flat AS (
+    SELECT file_seq, reported_total, unnest(studies) AS study, generate_subscripts(studies, 1) AS position
+    FROM pages
+)
+SELECT
+    file_seq * 100000 + position AS fetch_seq,
+    file_seq,
+    reported_total,
+    study.protocolSection AS ps,
+    study.hasResults AS has_results,
+    hash(study) AS content_hash
+FROM flat;

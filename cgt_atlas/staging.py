@@ -1,0 +1,150 @@
+"""Parse raw pages, validate them, and stage valid rows and quarantined rows as Parquet.
+
+Staging is per chunk of pages so memory stays flat however large the registry is; the
+staged folder (data/staged/<source>/<run_id>/<table>/chunk-NNNN.parquet) is what the
+load step reads. Nothing here fetches.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandera.polars as pa
+import polars as pl
+
+from cgt_atlas.errors import PageStructureChanged
+from cgt_atlas.sources import get_source
+from schemas import TABLE_KEYS, TABLE_MODELS
+
+QUARANTINE = "quarantine"
+PARENT_TABLE = "trials"
+STAGING_MEMORY_LIMIT = "1GB"
+
+
+@dataclass
+class ChunkSummary:
+    """What one staged chunk holds; small and JSON-friendly, so Prefect can pass it around."""
+
+    chunk_no: int
+    rows_fetched: int
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    rows_quarantined: int = 0
+    reported_total: int | None = None
+    watermark: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def stage_chunk(
+    source_name: str, pages: list[Path], out_dir: Path, chunk_no: int, run_id: str
+) -> ChunkSummary:
+    """Parse one chunk of pages into validated Parquet files plus a quarantine file."""
+    source = get_source(source_name)
+    con = duckdb.connect(config={"threads": 2, "memory_limit": STAGING_MEMORY_LIMIT})
+    try:
+        parsed = source.parse(con, pages)
+        summary = ChunkSummary(
+            chunk_no=chunk_no,
+            rows_fetched=parsed.rows,
+            reported_total=parsed.reported_total,
+            watermark=parsed.watermark,
+        )
+        quarantined: list[pl.DataFrame] = []
+        rejected_parents: pl.Series | None = None
+        for table in source.TABLES:
+            frame = parsed.tables[table].pl()
+            valid, rejected = split_valid(table, frame, source_name, run_id)
+            if rejected_parents is not None and len(rejected_parents):
+                orphans = valid.filter(pl.col("trial_id").is_in(rejected_parents.implode()))
+                if len(orphans):
+                    valid = valid.join(
+                        orphans.select("trial_id").unique(), on="trial_id", how="anti"
+                    )
+                    rejected = pl.concat(
+                        [rejected, quarantine_rows(table, orphans, source_name, run_id)],
+                        how="vertical_relaxed",
+                    )
+            if table == PARENT_TABLE:
+                rejected_parents = rejected.get_column("entity_key").unique()
+            _write(valid, out_dir / table, chunk_no)
+            quarantined.append(rejected)
+            summary.rows_loaded[table] = len(valid)
+        quarantine = pl.concat(quarantined, how="vertical_relaxed")
+        summary.rows_quarantined = len(quarantine)
+        _write(quarantine, out_dir / QUARANTINE, chunk_no)
+    finally:
+        con.close()
+    return summary
+
+
+def _write(frame: pl.DataFrame, folder: Path, chunk_no: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.write_parquet(folder / f"chunk-{chunk_no:04d}.parquet", compression="lz4")
+
+
+def split_valid(
+    table: str, frame: pl.DataFrame, source_name: str, run_id: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Validate lazily; return the rows that pass and quarantine rows for those that fail."""
+    try:
+        TABLE_MODELS[table].validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as error:
+        cases = error.failure_cases
+        if cases.get_column("index").null_count():
+            structural = cases.filter(pl.col("index").is_null())
+            raise PageStructureChanged(
+                f"{source_name} {table}: the parsed table no longer fits its schema: "
+                + "; ".join(
+                    f"{row['column']}: {row['check']} ({row['failure_case']})"
+                    for row in structural.head(5).to_dicts()
+                )
+            ) from error
+        indexed = frame.with_row_index("_row")
+        failed = indexed.join(
+            cases.select(
+                pl.col("index").cast(pl.UInt32).alias("_row"),
+                (pl.col("column") + ":" + pl.col("check")).alias("check_name"),
+                pl.col("failure_case").alias("failure_value"),
+            ),
+            on="_row",
+        )
+        valid = indexed.join(failed.select("_row").unique(), on="_row", how="anti").drop("_row")
+        return valid, quarantine_rows(table, failed.drop("_row"), source_name, run_id)
+    return frame, quarantine_rows(table, frame.clear(), source_name, run_id)
+
+
+def quarantine_rows(
+    table: str, failed: pl.DataFrame, source_name: str, run_id: str
+) -> pl.DataFrame:
+    """One quarantine row per failed check, with the whole record kept as JSON."""
+    if "check_name" not in failed.columns:
+        failed = failed.with_columns(
+            pl.lit("trial_id:parent_trial_quarantined").alias("check_name"),
+            pl.col("trial_id").alias("failure_value"),
+        )
+    record_columns = [c for c in failed.columns if c not in ("check_name", "failure_value")]
+    keys = TABLE_KEYS[table]
+    return failed.select(
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(source_name).alias("source"),
+        pl.lit(table).alias("table_name"),
+        pl.concat_str([pl.col(k).cast(pl.Utf8).fill_null("") for k in keys], separator="|").alias(
+            "record_key"
+        ),
+        pl.col("trial_id").cast(pl.Utf8).alias("entity_key"),
+        pl.col("check_name").cast(pl.Utf8),
+        pl.col("failure_value").cast(pl.Utf8),
+        pl.struct(record_columns).struct.json_encode().alias("record"),
+        pl.lit(datetime.now(UTC)).alias("quarantined_at"),
+    )
+
+
+def write_summary(out_dir: Path, payload: dict) -> Path:
+    path = out_dir / "summary.json"
+    path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    return path
