@@ -61,9 +61,7 @@ def write_pages(source: Path, copies: int, out: Path) -> int:
 
 def main() -> None:
     shared = Path(os.environ.get("CGT_ATLAS_SHARED", "../shared"))
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--copies", type=int, default=50)
     parser.add_argument("--source", type=Path, default=shared / "replay" / "ctgov")
     parser.add_argument(

@@ -25,15 +25,11 @@ class SourceHttpError(AtlasError):
 
 
 class ShortDownload(AtlasError):
-    hint = (
-        "the source changed while paging or cut the download short; run again (nothing was loaded)."
-    )
+    hint = "the source changed while paging or cut the download short; run again (nothing was loaded)."
 
 
 class PageStructureChanged(AtlasError):
-    hint = (
-        "the source's format changed: update its parser and its CONTRACT notes; nothing was loaded."
-    )
+    hint = "the source's format changed: update its parser and its CONTRACT notes; nothing was loaded."
 
 
 class WarehouseBusy(AtlasError):

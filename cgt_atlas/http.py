@@ -83,8 +83,7 @@ class PoliteClient:
                 continue
             if not response.ok:
                 raise SourceHttpError(
-                    f"{host} answered HTTP {response.status_code} for {response.url}: "
-                    f"{response.text[:200]!r}"
+                    f"{host} answered HTTP {response.status_code} for {response.url}: {response.text[:200]!r}"
                 )
             return response
         raise AssertionError("unreachable")  # pragma: no cover

@@ -9,6 +9,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WAREHOUSE_DIR = PROJECT_ROOT / "warehouse"
 SEEDS_DIR = WAREHOUSE_DIR / "seeds"
 MODELS_DIR = WAREHOUSE_DIR / "models"
+SCHEMAS_DIR = PROJECT_ROOT / "schemas"
 
 USER_AGENT = "cgt-atlas/0.1 (+https://github.com/cgt-atlas/cgt-atlas; open CGT activity map)"
 

@@ -62,9 +62,7 @@ def stage_chunk(
             if rejected_parents is not None and len(rejected_parents):
                 orphans = valid.filter(pl.col("trial_id").is_in(rejected_parents.implode()))
                 if len(orphans):
-                    valid = valid.join(
-                        orphans.select("trial_id").unique(), on="trial_id", how="anti"
-                    )
+                    valid = valid.join(orphans.select("trial_id").unique(), on="trial_id", how="anti")
                     rejected = pl.concat(
                         [rejected, quarantine_rows(table, orphans, source_name, run_id)],
                         how="vertical_relaxed",
@@ -118,9 +116,7 @@ def split_valid(
     return frame, quarantine_rows(table, frame.clear(), source_name, run_id)
 
 
-def quarantine_rows(
-    table: str, failed: pl.DataFrame, source_name: str, run_id: str
-) -> pl.DataFrame:
+def quarantine_rows(table: str, failed: pl.DataFrame, source_name: str, run_id: str) -> pl.DataFrame:
     """One quarantine row per failed check, with the whole record kept as JSON."""
     if "check_name" not in failed.columns:
         failed = failed.with_columns(

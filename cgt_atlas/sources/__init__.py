@@ -13,6 +13,4 @@ def get_source(name: str) -> Source:
     try:
         return SOURCES[name]
     except KeyError:
-        raise ConfigError(
-            f"unknown source {name!r}; known sources: {', '.join(sorted(SOURCES))}"
-        ) from None
+        raise ConfigError(f"unknown source {name!r}; known sources: {', '.join(sorted(SOURCES))}") from None

@@ -9,6 +9,7 @@ from typing import Protocol
 
 import duckdb
 
+from cgt_atlas.errors import ShortDownload
 from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding
 
@@ -54,3 +55,28 @@ class Source(Protocol):
     ) -> FetchResult: ...
 
     def parse(self, con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages: ...
+
+
+def parser_fingerprint(*folders: Path) -> str:
+    """A digest of the files a parser's output depends on (its SQL, the seeds).
+
+    Mixed into each record's content hash, so a parser or seed change reloads every row
+    on the next run instead of leaving rows parsed the old way behind.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in {".sql", ".csv", ".py"}:
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def check_complete(source: str, rows: int, reported_total: int | None) -> None:
+    """A download shorter than the count the source reported is an error, never a success."""
+    if reported_total is not None and rows < reported_total:
+        raise ShortDownload(
+            f"{source} reported {reported_total} records but sent {rows} ({reported_total - rows} missing)"
+        )

@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 
 from cgt_atlas.countries import register_country_lookup
-from cgt_atlas.sources.base import ParsedPages
+from cgt_atlas.settings import SCHEMAS_DIR, SEEDS_DIR
+from cgt_atlas.sources.base import ParsedPages, parser_fingerprint
 from cgt_atlas.sources.ctgov.helpers import fetch_pages as fetch
 
 NAME = "ctgov"
@@ -30,14 +31,17 @@ __all__ = ["DESCRIPTION", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
 @cache
 def _sql(name: str) -> str:
     text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    return text.replace(
-        "{{PROTOCOL}}", " ".join((SQL_DIR / "protocol_type.sql").read_text().split())
-    )
+    return text.replace("{{PROTOCOL}}", " ".join((SQL_DIR / "protocol_type.sql").read_text().split()))
+
+
+@cache
+def _fingerprint() -> str:
+    return parser_fingerprint(SQL_DIR, SEEDS_DIR, SCHEMAS_DIR)
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
     """Parse pages (or single-study bodies) into the canonical trial tables, all in DuckDB."""
-    con.execute(_sql("studies"), {"pages": [str(p) for p in pages]})
+    con.execute(_sql("studies"), {"pages": [str(p) for p in pages], "fingerprint": _fingerprint()})
     names = con.execute(
         "SELECT DISTINCT loc.country FROM (SELECT unnest(ps.contactsLocationsModule.locations) AS loc"
         " FROM ctgov_study) WHERE loc.country IS NOT NULL"

@@ -7,7 +7,7 @@ import json
 from cgt_atlas.errors import PageStructureChanged, ShortDownload
 from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding
-from cgt_atlas.sources.base import FetchResult, ProgressCallback
+from cgt_atlas.sources.base import FetchResult, ProgressCallback, check_complete
 from cgt_atlas.sources.ctgov.settings import BASE_URL, PAGE_SIZE, query_params
 
 MAX_PAGES = 10_000  # a token loop guard: 10 million studies is more than the registry holds
@@ -50,12 +50,3 @@ def fetch_pages(
         raise ShortDownload(f"ClinicalTrials.gov kept sending page tokens after {MAX_PAGES} pages")
     check_complete("ClinicalTrials.gov", rows, reported_total)
     return FetchResult(pages=landing.pages, rows=rows, reported_total=reported_total)
-
-
-def check_complete(source: str, rows: int, reported_total: int | None) -> None:
-    """A download shorter than the count the source reported is an error, never a success."""
-    if reported_total is not None and rows < reported_total:
-        raise ShortDownload(
-            f"{source} reported {reported_total} studies but sent {rows} "
-            f"({reported_total - rows} missing)"
-        )

@@ -2,7 +2,7 @@
 -- GET /studies/{nctId} bodies (one study object). Types are explicit: nothing is inferred,
 -- fields the API leaves out read as NULL, and dates stay text so YYYY / YYYY-MM / YYYY-MM-DD
 -- keep their precision. A study seen twice in a run is resolved at load (latest fetch_seq wins).
--- content_hash is DuckDB's hash() of everything parsed: fast, and stable across runs.
+-- content_hash is DuckDB's hash() of everything parsed plus the parser's fingerprint.
 CREATE OR REPLACE TEMP TABLE ctgov_study AS
 WITH pages AS (
     SELECT
@@ -38,5 +38,5 @@ SELECT
     reported_total,
     study.protocolSection AS ps,
     study.hasResults AS has_results,
-    hash(study) AS content_hash
+    hash(study, $fingerprint) AS content_hash
 FROM flat;

@@ -1,0 +1,196 @@
+"""cgt-atlas: map cell and gene therapy development from trial registries into DuckDB.
+
+Heavy imports (Prefect, polars, pandera) happen inside the commands that need them, so
+--help, sql and status answer at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from cgt_atlas.errors import AtlasError
+from cgt_atlas.output import OutputFormat, emit
+from cgt_atlas.settings import default_db_path
+
+db_option = click.option(
+    "--db",
+    "db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="DuckDB warehouse file. Default: $CGT_ATLAS_DB or data/cgt_atlas.duckdb.",
+)
+format_option = click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice([f.value for f in OutputFormat]),
+    default="table",
+    show_default=True,
+    help="Print rows as a table, csv or json.",
+)
+
+
+def _fail(error: Exception) -> None:
+    click.secho(f"error: {error}", fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def app() -> None:
+    """Map the world's cell and gene therapy (CGT) development activity.
+
+    \b
+    Typical use:
+      cgt-atlas refresh                          fetch every source, update the warehouse
+      cgt-atlas refresh --replay ../shared/replay  build it offline from a recorded snapshot
+      cgt-atlas sql "select * from mart_regional_activity limit 5"
+      cgt-atlas status                           what was loaded, when, how fresh it is
+
+    The warehouse is one DuckDB file (default data/cgt_atlas.duckdb; --db or CGT_ATLAS_DB
+    to change it). Every table and column: docs/data-contract.md.
+    """
+
+
+@app.command()
+@click.option(
+    "--source",
+    "-s",
+    "sources",
+    multiple=True,
+    metavar="NAME",
+    help="Only this source (repeatable). Default: every source (see: cgt-atlas sources).",
+)
+@click.option(
+    "--replay",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    metavar="DIR",
+    help="Read recorded pages instead of fetching: DIR/<source>/ (e.g. ../shared/replay) or a "
+    "landed run folder data/raw/<source>/<run_id>/. Sources with no folder are skipped.",
+)
+@click.option("--full", is_flag=True, help="Fetch everything, not only what changed since the last run.")
+@db_option
+@click.option("--verbose", "-v", is_flag=True, help="Show Prefect's own logs.")
+def refresh(
+    sources: tuple[str, ...], replay: Path | None, full: bool, db: Path | None, verbose: bool
+) -> None:
+    """Fetch (or replay) sources, validate them, and update the warehouse.
+
+    Live runs are incremental after the first: only records updated since the last
+    watermark are fetched (--full fetches all). Every response is kept as fetched under
+    data/raw/<source>/<run_id>/. Rows that fail validation go to the quarantine table
+    with the reason. The warehouse changes in one transaction: if anything fails, it is
+    left exactly as it was.
+
+    \b
+    Examples:
+      cgt-atlas refresh
+      cgt-atlas refresh --replay ../shared/replay
+      cgt-atlas refresh --source ctgov --full --db /tmp/atlas.duckdb
+    """
+    db_path = db or default_db_path()
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
+    from cgt_atlas.progress_bars import BarReporter
+    from cgt_atlas.sources import SOURCES
+
+    unknown = [name for name in sources if name not in SOURCES]
+    if unknown:
+        _fail(AtlasError(f"unknown source {', '.join(unknown)}; known sources: {', '.join(SOURCES)}"))
+    names = list(sources) or list(SOURCES)
+    where = f" from replay {replay}" if replay else ""
+    click.echo(f"refreshing {', '.join(names)}{where} into {db_path}", err=True)
+    with BarReporter() as bars:
+        try:
+            from flows.refresh import refresh as refresh_flow
+
+            result = refresh_flow(
+                sources=names,
+                replay_dir=str(replay) if replay else None,
+                full=full,
+                db_path=str(db_path),
+            )
+        except AtlasError as error:
+            bars.stop()
+            _fail(error)
+    for run in result["runs"]:
+        counts = result["changed"].get(run["source"], {})
+        click.echo(
+            f"{run['source']}: {run['rows_fetched']} records in {run['pages']} pages ({run['mode']}): "
+            f"{counts.get('loaded', 0)} valid, {counts.get('changed', 0)} new or changed, "
+            f"{run['rows_quarantined']} rows quarantined"
+        )
+    if not result["runs"]:
+        click.echo("nothing to load: no source had pages; the warehouse is unchanged")
+        return
+    click.echo(f'done (run {result["run_id"]}). Next: cgt-atlas status, or cgt-atlas sql "select ..."')
+
+
+@app.command()
+@click.argument("query")
+@format_option
+@db_option
+def sql(query: str, fmt: str, db: Path | None) -> None:
+    """Run QUERY on a read-only connection (safe beside dashboards that read too).
+
+    \b
+    Examples:
+      cgt-atlas sql "select count(*) from trials"
+      cgt-atlas sql "select * from mart_country_activity where start_year = 2024" -f csv > 2024.csv
+      cgt-atlas sql "describe trial_sites"
+    """
+    import duckdb
+
+    from warehouse.load import connect_reader
+
+    try:
+        con = connect_reader(db or default_db_path())
+        relation = con.sql(query)
+    except (AtlasError, duckdb.Error) as error:
+        _fail(error)
+    if relation is not None:
+        emit(relation.columns, relation.fetchall(), OutputFormat(fmt))
+
+
+@app.command()
+@format_option
+@db_option
+def status(fmt: str, db: Path | None) -> None:
+    """The last run of each source, the size of every table, and how fresh the data is."""
+    from warehouse.status import status_tables
+
+    try:
+        for title, columns, rows in status_tables(db or default_db_path()):
+            emit(columns, rows, OutputFormat(fmt), title=title)
+    except AtlasError as error:
+        _fail(error)
+
+
+@app.command()
+def sources() -> None:
+    """List the sources refresh knows, with what each fetches."""
+    from cgt_atlas.sources import SOURCES
+
+    for name, module in SOURCES.items():
+        click.echo(f"{name:10} {module.DESCRIPTION}")
+
+
+@app.command()
+@click.option("--cron", default="0 6 * * *", show_default=True, help="When to run, as a cron line (UTC).")
+def serve(cron: str) -> None:
+    """Run the refresh flow on a schedule until stopped.
+
+    Needs a Prefect server: start one with `prefect server start` and set
+    PREFECT_API_URL=http://127.0.0.1:4200/api. Without Prefect, a cron line calling
+    `cgt-atlas refresh` does the same (see README).
+    """
+    from flows.refresh import refresh as refresh_flow
+
+    refresh_flow.serve(name="cgt-atlas-daily", cron=cron)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,116 @@
+"""The steps of an ingest as plain functions: the Prefect flow wraps them as tasks, the
+benchmark and tests call them directly. They take and return paths, keys and counts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cgt_atlas import settings
+from cgt_atlas.errors import AtlasError
+from cgt_atlas.http import PoliteClient
+from cgt_atlas.landing import RawLanding, page_files, replay_folder
+from cgt_atlas.progress import reporter
+from cgt_atlas.sources import get_source
+from cgt_atlas.sources.base import check_complete
+from cgt_atlas.staging import ChunkSummary, stage_chunk
+from warehouse.load import StagedRun, latest_watermark
+
+CHUNK_PAGES = 16  # ~16,000 studies per chunk: bounded memory, few task runs
+
+
+@dataclass
+class LandedPages:
+    """Raw pages ready to parse: fetched now, or handed in for replay."""
+
+    source: str
+    mode: str
+    folder: str
+    pages: list[str]
+    reported_total: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def land_live(source_name: str, run_id: str, *, full: bool, db_path: Path) -> LandedPages:
+    """Fetch the source page by page, landing every body under data/raw/<source>/<run_id>/."""
+    source = get_source(source_name)
+    since = None if full else latest_watermark(db_path, source_name)
+    if since:
+        reporter().note(f"{source_name}: incremental, studies updated on or after {since}")
+    landing = RawLanding(settings.raw_dir() / source_name / run_id)
+    result = source.fetch(
+        PoliteClient(),
+        landing,
+        since=since,
+        on_page=lambda done, total: reporter().advance(f"{source_name} pages", done, total),
+    )
+    return LandedPages(
+        source=source_name,
+        mode="live",
+        folder=str(landing.folder),
+        pages=[str(p) for p in page_files(landing.folder, source.PAGE_GLOB)],
+        reported_total=result.reported_total,
+    )
+
+
+def find_replay(source_name: str, replay_dir: Path) -> LandedPages | None:
+    """The source's pages in a replay folder, or None when the folder has none for it."""
+    source = get_source(source_name)
+    folder = replay_folder(replay_dir, source_name)
+    if folder is None:
+        return None
+    pages = page_files(folder, source.PAGE_GLOB)
+    if not pages:
+        raise AtlasError(f"{folder} holds no {source.PAGE_GLOB} pages for {source_name}")
+    return LandedPages(source=source_name, mode="replay", folder=str(folder), pages=[str(p) for p in pages])
+
+
+def chunks(pages: list[str], size: int = CHUNK_PAGES) -> list[list[str]]:
+    return [pages[i : i + size] for i in range(0, len(pages), size)]
+
+
+def staged_folder(source_name: str, run_id: str) -> Path:
+    return settings.staged_dir() / source_name / run_id
+
+
+def stage_one_chunk(source_name: str, run_id: str, pages: list[str], chunk_no: int) -> dict:
+    summary = stage_chunk(
+        source_name, [Path(p) for p in pages], staged_folder(source_name, run_id), chunk_no, run_id
+    )
+    reporter().advance(f"{source_name} studies", summary.rows_fetched, summary.reported_total)
+    return summary.to_dict()
+
+
+def summarise_run(
+    landed: LandedPages, run_id: str, started_at: str, full: bool, chunk_summaries: list[dict]
+) -> StagedRun:
+    """Check the run is complete and describe it for the loader."""
+    summaries = [ChunkSummary(**s) for s in chunk_summaries]
+    rows = sum(s.rows_fetched for s in summaries)
+    reported = next((s.reported_total for s in summaries if s.reported_total is not None), None)
+    if reported is None:
+        reported = landed.reported_total
+    check_complete(landed.source, rows, reported)
+    watermarks = [s.watermark for s in summaries if s.watermark]
+    return StagedRun(
+        run_id=run_id,
+        source=landed.source,
+        mode=landed.mode,
+        tables=list(get_source(landed.source).TABLES),
+        staged_dir=str(staged_folder(landed.source, run_id)),
+        started_at=started_at,
+        pages=len(landed.pages),
+        rows_fetched=rows,
+        rows_quarantined=sum(s.rows_quarantined for s in summaries),
+        reported_total=reported,
+        watermark=max(watermarks) if watermarks else None,
+        full_refresh=full or landed.mode == "replay",
+        raw_path=landed.folder,
+    )
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()

@@ -1,0 +1,222 @@
+"""The one writer: merge staged runs into the warehouse and rebuild the models, atomically.
+
+Everything a refresh changes (core tables, quarantine, pipeline_runs, countries, staging
+views, marts) happens in one DuckDB transaction: a failure anywhere rolls all of it back
+and the last good warehouse stays as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from cgt_atlas.errors import WarehouseBusy, WarehouseMissing
+from cgt_atlas.settings import MODELS_DIR, SEEDS_DIR, WAREHOUSE_DIR
+
+PARENT_TABLE = "trials"
+
+
+@dataclass
+class StagedRun:
+    """One source's staged run, as the flow hands it to the loader (paths and counts only)."""
+
+    run_id: str
+    source: str
+    mode: str
+    tables: list[str]
+    staged_dir: str
+    started_at: str
+    pages: int
+    rows_fetched: int
+    rows_quarantined: int
+    reported_total: int | None
+    watermark: str | None
+    full_refresh: bool
+    raw_path: str
+
+
+def connect_writer(db_path: Path) -> duckdb.DuckDBPyConnection:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(db_path))
+    except duckdb.IOException as error:
+        raise WarehouseBusy(f"cannot open {db_path} for writing: {error}") from error
+
+
+def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Read-only: many readers may query while no refresh is writing."""
+    if not db_path.exists():
+        raise WarehouseMissing(f"no warehouse at {db_path}")
+    try:
+        return duckdb.connect(str(db_path), read_only=True)
+    except duckdb.IOException as error:
+        raise WarehouseBusy(f"cannot open {db_path} to read: {error}") from error
+
+
+def load_runs(db_path: Path, runs: list[StagedRun]) -> dict[str, dict[str, int]]:
+    """Merge every staged run, record it in pipeline_runs, rebuild models; all or nothing."""
+    existed = db_path.exists()
+    con = connect_writer(db_path)
+    changed: dict[str, dict[str, int]] = {}
+    try:
+        con.execute("BEGIN TRANSACTION")
+        ensure_schema(con)
+        for run in runs:
+            changed[run.source] = merge_run(con, run)
+        build_models(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        con.close()
+        if not existed:
+            _remove_database(db_path)
+        raise
+    con.close()
+    return changed
+
+
+def _remove_database(db_path: Path) -> None:
+    for path in (db_path, db_path.with_name(db_path.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute((WAREHOUSE_DIR / "ddl.sql").read_text(encoding="utf-8"))
+    con.execute(
+        "CREATE OR REPLACE TABLE countries AS "
+        "SELECT country_code, name, region FROM read_csv(?, header = true, all_varchar = true)",
+        [str(SEEDS_DIR / "countries.csv")],
+    )
+
+
+def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
+    """Replace the trials whose content changed (and their child rows); keep the rest as is."""
+    staged = Path(run.staged_dir)
+
+    def parquet(table: str) -> str:
+        return str(staged / table / "*.parquet")
+
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM read_parquet(?) "
+        "QUALIFY row_number() OVER (PARTITION BY trial_id ORDER BY fetch_seq DESC) = 1",
+        [parquet(PARENT_TABLE)],
+    )
+    # A trial reloads when its content (or the parser) changed, or when part of it sat in
+    # quarantine: the new run may now pass where the old one failed.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE changed AS
+        SELECT incoming.* FROM incoming
+        LEFT JOIN trials USING (trial_id)
+        WHERE trials.content_hash IS DISTINCT FROM incoming.content_hash
+           OR incoming.trial_id IN (SELECT entity_key FROM quarantine WHERE source = $source)
+        """,
+        {"source": run.source},
+    )
+    counts = {"changed": con.sql("SELECT count(*) FROM changed").fetchall()[0][0]}
+    for table in run.tables:
+        con.execute(f"DELETE FROM {table} WHERE trial_id IN (SELECT trial_id FROM changed)")
+        if table == PARENT_TABLE:
+            source_rows = "SELECT * EXCLUDE (fetch_seq) FROM changed"
+        else:
+            source_rows = (
+                f"SELECT staged.* EXCLUDE (fetch_seq) FROM read_parquet('{parquet(table)}') AS staged "
+                "SEMI JOIN changed USING (trial_id, fetch_seq)"
+            )
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT *, $run_id AS run_id FROM ({source_rows})",
+            {"run_id": run.run_id},
+        )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE incoming_quarantine AS SELECT * FROM read_parquet(?);
+        """,
+        [parquet("quarantine")],
+    )
+    con.execute(
+        """
+        DELETE FROM quarantine WHERE source = $source AND entity_key IN (
+            SELECT trial_id FROM incoming UNION SELECT entity_key FROM incoming_quarantine
+        )
+        """,
+        {"source": run.source},
+    )
+    con.execute("INSERT INTO quarantine BY NAME SELECT * FROM incoming_quarantine")
+    loaded = con.sql("SELECT count(*) FROM incoming").fetchall()[0][0]
+    con.execute(
+        """
+        INSERT INTO pipeline_runs BY NAME
+        SELECT $run_id AS run_id, $source AS source, $mode AS mode,
+            $started_at::TIMESTAMPTZ AS started_at, now() AS finished_at,
+            CASE WHEN $quarantined > 0 THEN 'succeeded_with_quarantine' ELSE 'succeeded' END AS status,
+            $pages AS pages, $rows_fetched AS rows_fetched, $loaded AS rows_loaded,
+            $changed AS rows_changed, $quarantined AS rows_quarantined,
+            $reported_total AS reported_total,
+            greatest($watermark, (SELECT max(watermark) FROM pipeline_runs WHERE source = $source))
+                AS watermark,
+            $full_refresh AS full_refresh, $raw_path AS raw_path
+        """,
+        {
+            "run_id": run.run_id,
+            "source": run.source,
+            "mode": run.mode,
+            "started_at": run.started_at,
+            "quarantined": run.rows_quarantined,
+            "pages": run.pages,
+            "rows_fetched": run.rows_fetched,
+            "loaded": loaded,
+            "changed": counts["changed"],
+            "reported_total": run.reported_total,
+            "watermark": run.watermark,
+            "full_refresh": run.full_refresh,
+            "raw_path": run.raw_path,
+        },
+    )
+    counts["loaded"] = loaded
+    return counts
+
+
+def model_files() -> list[tuple[str, Path]]:
+    """Staging models (views) then marts (tables), each after the models it names."""
+    layers = [("VIEW", MODELS_DIR / "staging"), ("TABLE", MODELS_DIR / "marts")]
+    ordered: list[tuple[str, Path]] = []
+    for kind, folder in layers:
+        pending = {p.stem: p for p in sorted(folder.glob("*.sql"))}
+        while pending:
+            ready = [
+                stem
+                for stem, path in pending.items()
+                if not any(
+                    re.search(rf"\b{other}\b", path.read_text(encoding="utf-8"))
+                    for other in pending
+                    if other != stem
+                )
+            ]
+            if not ready:
+                raise RuntimeError(f"models in {folder} refer to each other in a cycle: {sorted(pending)}")
+            ordered.extend((kind, pending.pop(stem)) for stem in ready)
+    return ordered
+
+
+def build_models(con: duckdb.DuckDBPyConnection) -> None:
+    for kind, path in model_files():
+        con.execute(f"CREATE OR REPLACE {kind} {path.stem} AS {path.read_text(encoding='utf-8')}")
+
+
+def latest_watermark(db_path: Path, source: str) -> str | None:
+    """The watermark of the source's last successful run, or None before the first one."""
+    if not db_path.exists():
+        return None
+    con = connect_reader(db_path)
+    try:
+        tables = {name for (name,) in con.sql("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "pipeline_runs" not in tables:
+            return None
+        return con.execute("SELECT max(watermark) FROM pipeline_runs WHERE source = ?", [source]).fetchall()[
+            0
+        ][0]
+    finally:
+        con.close()

@@ -1,0 +1,9 @@
+-- stg_trials: one row per trial, with the derived fields every mart uses.
+SELECT
+    trials.*,
+    try_cast(left(start_date, 4) AS INTEGER) AS start_year,
+    overall_status IN (
+        'RECRUITING', 'NOT_YET_RECRUITING', 'ACTIVE_NOT_RECRUITING', 'ENROLLING_BY_INVITATION'
+    ) AS is_active,
+    lead_sponsor_class = 'INDUSTRY' AS is_industry_led
+FROM trials

@@ -1,0 +1,64 @@
+"""What `cgt-atlas status` shows: last run per source, table sizes, freshness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from warehouse.load import connect_reader
+
+CORE_TABLES = (
+    "trials",
+    "trial_sites",
+    "trial_interventions",
+    "trial_conditions",
+    "trial_sponsors",
+    "trial_ids",
+    "countries",
+    "quarantine",
+    "pipeline_runs",
+)
+
+LAST_RUNS = """
+SELECT source, run_id, mode, status, finished_at, rows_fetched, rows_loaded, rows_changed,
+    rows_quarantined, watermark,
+    date_diff('day', finished_at::DATE, current_date) AS days_since_run
+FROM pipeline_runs
+QUALIFY row_number() OVER (PARTITION BY source ORDER BY finished_at DESC) = 1
+ORDER BY source
+"""
+
+FRESHNESS = """
+SELECT registry, count(*) AS trials, max(last_update_date) AS newest_registry_update,
+    min(last_update_date) AS oldest_registry_update
+FROM trials GROUP BY registry ORDER BY registry
+"""
+
+Section = tuple[str, list[str], list[tuple[Any, ...]]]
+
+
+def status_tables(db_path: Path) -> list[Section]:
+    con = connect_reader(db_path)
+    try:
+        present = {name for (name,) in con.sql("SELECT table_name FROM information_schema.tables").fetchall()}
+        sections: list[Section] = []
+        if "pipeline_runs" in present:
+            runs = con.sql(LAST_RUNS)
+            sections.append(("last run per source", runs.columns, runs.fetchall()))
+        counts = [
+            (table, con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+            for table in CORE_TABLES
+            if table in present
+        ]
+        counts += [
+            (table, con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+            for table in sorted(present)
+            if table.startswith("mart_")
+        ]
+        sections.append(("rows per table", ["table", "rows"], counts))
+        if "trials" in present:
+            fresh = con.sql(FRESHNESS)
+            sections.append(("freshness of the registry data", fresh.columns, fresh.fetchall()))
+        return sections
+    finally:
+        con.close()
