@@ -100,6 +100,7 @@ def summarise_run(
         source=landed.source,
         mode=landed.mode,
         tables=list(get_source(landed.source).TABLES),
+        entity_key=get_source(landed.source).ENTITY_KEY,
         staged_dir=str(staged_folder(landed.source, run_id)),
         started_at=started_at,
         pages=len(landed.pages),

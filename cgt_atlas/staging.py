@@ -7,7 +7,6 @@ load step reads. Nothing here fetches.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,6 @@ from cgt_atlas.sources import get_source
 from schemas import TABLE_KEYS, TABLE_MODELS
 
 QUARANTINE = "quarantine"
-PARENT_TABLE = "trials"
 STAGING_MEMORY_LIMIT = "1GB"
 
 
@@ -55,19 +53,21 @@ def stage_chunk(
             watermark=parsed.watermark,
         )
         quarantined: list[pl.DataFrame] = []
+        key = source.ENTITY_KEY
+        parent, *children = source.TABLES
         rejected_parents: pl.Series | None = None
-        for table in source.TABLES:
+        for table in (parent, *children):
             frame = parsed.tables[table].pl()
-            valid, rejected = split_valid(table, frame, source_name, run_id)
+            valid, rejected = split_valid(table, frame, source_name, run_id, key)
             if rejected_parents is not None and len(rejected_parents):
-                orphans = valid.filter(pl.col("trial_id").is_in(rejected_parents.implode()))
+                orphans = valid.filter(pl.col(key).is_in(rejected_parents.implode()))
                 if len(orphans):
-                    valid = valid.join(orphans.select("trial_id").unique(), on="trial_id", how="anti")
+                    valid = valid.join(orphans.select(key).unique(), on=key, how="anti")
                     rejected = pl.concat(
-                        [rejected, quarantine_rows(table, orphans, source_name, run_id)],
+                        [rejected, quarantine_rows(table, orphans, source_name, run_id, key)],
                         how="vertical_relaxed",
                     )
-            if table == PARENT_TABLE:
+            if table == parent:
                 rejected_parents = rejected.get_column("entity_key").unique()
             _write(valid, out_dir / table, chunk_no)
             quarantined.append(rejected)
@@ -86,7 +86,7 @@ def _write(frame: pl.DataFrame, folder: Path, chunk_no: int) -> None:
 
 
 def split_valid(
-    table: str, frame: pl.DataFrame, source_name: str, run_id: str
+    table: str, frame: pl.DataFrame, source_name: str, run_id: str, entity_key: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Validate lazily; return the rows that pass and quarantine rows for those that fail."""
     try:
@@ -112,16 +112,21 @@ def split_valid(
             on="_row",
         )
         valid = indexed.join(failed.select("_row").unique(), on="_row", how="anti").drop("_row")
-        return valid, quarantine_rows(table, failed.drop("_row"), source_name, run_id)
-    return frame, quarantine_rows(table, frame.clear(), source_name, run_id)
+        return valid, quarantine_rows(table, failed.drop("_row"), source_name, run_id, entity_key)
+    return frame, quarantine_rows(table, frame.clear(), source_name, run_id, entity_key)
 
 
-def quarantine_rows(table: str, failed: pl.DataFrame, source_name: str, run_id: str) -> pl.DataFrame:
-    """One quarantine row per failed check, with the whole record kept as JSON."""
+def quarantine_rows(
+    table: str, failed: pl.DataFrame, source_name: str, run_id: str, entity_key: str
+) -> pl.DataFrame:
+    """One quarantine row per failed check, with the whole record kept as JSON.
+
+    Rows without a check_name are children whose parent record was quarantined.
+    """
     if "check_name" not in failed.columns:
         failed = failed.with_columns(
-            pl.lit("trial_id:parent_trial_quarantined").alias("check_name"),
-            pl.col("trial_id").alias("failure_value"),
+            pl.lit(f"{entity_key}:parent_quarantined").alias("check_name"),
+            pl.col(entity_key).alias("failure_value"),
         )
     record_columns = [c for c in failed.columns if c not in ("check_name", "failure_value")]
     keys = TABLE_KEYS[table]
@@ -132,15 +137,9 @@ def quarantine_rows(table: str, failed: pl.DataFrame, source_name: str, run_id: 
         pl.concat_str([pl.col(k).cast(pl.Utf8).fill_null("") for k in keys], separator="|").alias(
             "record_key"
         ),
-        pl.col("trial_id").cast(pl.Utf8).alias("entity_key"),
+        pl.col(entity_key).cast(pl.Utf8).alias("entity_key"),
         pl.col("check_name").cast(pl.Utf8),
         pl.col("failure_value").cast(pl.Utf8),
         pl.struct(record_columns).struct.json_encode().alias("record"),
         pl.lit(datetime.now(UTC)).alias("quarantined_at"),
     )
-
-
-def write_summary(out_dir: Path, payload: dict) -> Path:
-    path = out_dir / "summary.json"
-    path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-    return path

@@ -17,6 +17,7 @@ from prefect import flow, task  # noqa: E402
 
 from cgt_atlas import pipeline  # noqa: E402
 from cgt_atlas.errors import SourceHttpError  # noqa: E402
+from cgt_atlas.landing import new_run_id  # noqa: E402
 from cgt_atlas.progress import reporter  # noqa: E402
 from cgt_atlas.sources import SOURCES, get_source  # noqa: E402
 from warehouse.load import StagedRun, load_runs  # noqa: E402
@@ -83,7 +84,7 @@ def refresh(
     names = sources or list(SOURCES)
     for name in names:
         get_source(name)  # unknown names fail before any work
-    run_id = run_id or pipeline.new_run_id()
+    run_id = run_id or new_run_id()
     staged = [
         run for name in names if (run := ingest_source(name, run_id, replay_dir, full, db_path)) is not None
     ]

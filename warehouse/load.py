@@ -16,8 +16,6 @@ import duckdb
 from cgt_atlas.errors import WarehouseBusy, WarehouseMissing
 from cgt_atlas.settings import MODELS_DIR, SEEDS_DIR, WAREHOUSE_DIR
 
-PARENT_TABLE = "trials"
-
 
 @dataclass
 class StagedRun:
@@ -27,6 +25,7 @@ class StagedRun:
     source: str
     mode: str
     tables: list[str]
+    entity_key: str
     staged_dir: str
     started_at: str
     pages: int
@@ -84,7 +83,8 @@ def _remove_database(db_path: Path) -> None:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute((WAREHOUSE_DIR / "ddl.sql").read_text(encoding="utf-8"))
+    for path in sorted((WAREHOUSE_DIR / "ddl").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
     con.execute(
         "CREATE OR REPLACE TABLE countries AS "
         "SELECT country_code, name, region FROM read_csv(?, header = true, all_varchar = true)",
@@ -93,38 +93,39 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
-    """Replace the trials whose content changed (and their child rows); keep the rest as is."""
+    """Replace the records whose content changed (and their child rows); keep the rest as is."""
     staged = Path(run.staged_dir)
+    parent, key = run.tables[0], run.entity_key
 
     def parquet(table: str) -> str:
         return str(staged / table / "*.parquet")
 
     con.execute(
         "CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM read_parquet(?) "
-        "QUALIFY row_number() OVER (PARTITION BY trial_id ORDER BY fetch_seq DESC) = 1",
-        [parquet(PARENT_TABLE)],
+        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY fetch_seq DESC) = 1",
+        [parquet(parent)],
     )
-    # A trial reloads when its content (or the parser) changed, or when part of it sat in
+    # A record reloads when its content (or the parser) changed, or when part of it sat in
     # quarantine: the new run may now pass where the old one failed.
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE changed AS
         SELECT incoming.* FROM incoming
-        LEFT JOIN trials USING (trial_id)
-        WHERE trials.content_hash IS DISTINCT FROM incoming.content_hash
-           OR incoming.trial_id IN (SELECT entity_key FROM quarantine WHERE source = $source)
+        LEFT JOIN {parent} AS current USING ({key})
+        WHERE current.content_hash IS DISTINCT FROM incoming.content_hash
+           OR incoming.{key} IN (SELECT entity_key FROM quarantine WHERE source = $source)
         """,
         {"source": run.source},
     )
     counts = {"changed": con.sql("SELECT count(*) FROM changed").fetchall()[0][0]}
     for table in run.tables:
-        con.execute(f"DELETE FROM {table} WHERE trial_id IN (SELECT trial_id FROM changed)")
-        if table == PARENT_TABLE:
+        con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM changed)")
+        if table == parent:
             source_rows = "SELECT * EXCLUDE (fetch_seq) FROM changed"
         else:
             source_rows = (
                 f"SELECT staged.* EXCLUDE (fetch_seq) FROM read_parquet('{parquet(table)}') AS staged "
-                "SEMI JOIN changed USING (trial_id, fetch_seq)"
+                f"SEMI JOIN changed USING ({key}, fetch_seq)"
             )
         con.execute(
             f"INSERT INTO {table} BY NAME SELECT *, $run_id AS run_id FROM ({source_rows})",
@@ -137,9 +138,9 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
         [parquet("quarantine")],
     )
     con.execute(
-        """
+        f"""
         DELETE FROM quarantine WHERE source = $source AND entity_key IN (
-            SELECT trial_id FROM incoming UNION SELECT entity_key FROM incoming_quarantine
+            SELECT {key} FROM incoming UNION SELECT entity_key FROM incoming_quarantine
         )
         """,
         {"source": run.source},

@@ -44,6 +44,9 @@ class Source(Protocol):
     DESCRIPTION: str
     PAGE_GLOB: str
     TABLES: tuple[str, ...]
+    """Canonical tables it fills; the first is the parent, keyed by ENTITY_KEY."""
+    ENTITY_KEY: str
+    """Column that every one of its tables carries and that the loader merges on."""
 
     def fetch(
         self,

@@ -23,9 +23,10 @@ TABLES = (
     "trial_sponsors",
     "trial_ids",
 )
+ENTITY_KEY = "trial_id"
 SQL_DIR = Path(__file__).parent / "sql"
 
-__all__ = ["DESCRIPTION", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
+__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
 
 
 @cache
