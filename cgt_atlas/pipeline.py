@@ -17,7 +17,7 @@ from cgt_atlas.sources.base import check_complete
 from cgt_atlas.staging import ChunkSummary, stage_chunk
 from warehouse.load import StagedRun, latest_watermark
 
-CHUNK_PAGES = 16  # ~16,000 studies per chunk: bounded memory, few task runs
+CHUNK_PAGES = 32  # pages per staged chunk: bounded memory (~400 MB peak), few task runs
 
 
 @dataclass

@@ -20,6 +20,9 @@ from cgt_atlas.sources import get_source
 from schemas import TABLE_KEYS, TABLE_MODELS
 
 QUARANTINE = "quarantine"
+CHUNK_SEQ = 10**10
+"""fetch_seq from a parser orders records within a chunk; adding chunk_no * CHUNK_SEQ orders
+them across the run, so that the latest copy of a record seen twice wins at load."""
 STAGING_MEMORY_LIMIT = "1GB"
 
 
@@ -57,7 +60,7 @@ def stage_chunk(
         parent, *children = source.TABLES
         rejected_parents: pl.Series | None = None
         for table in (parent, *children):
-            frame = parsed.tables[table].pl()
+            frame = parsed.tables[table].pl().with_columns(pl.col("fetch_seq") + chunk_no * CHUNK_SEQ)
             valid, rejected = split_valid(table, frame, source_name, run_id, key)
             if rejected_parents is not None and len(rejected_parents):
                 orphans = valid.filter(pl.col(key).is_in(rejected_parents.implode()))
@@ -82,7 +85,9 @@ def stage_chunk(
 
 def _write(frame: pl.DataFrame, folder: Path, chunk_no: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    frame.write_parquet(folder / f"chunk-{chunk_no:04d}.parquet", compression="lz4")
+    # Uncompressed: these files live for one run and are read once, by the load.
+    path = folder / f"chunk-{chunk_no:04d}.parquet"
+    frame.write_parquet(path, compression="uncompressed", statistics=False)
 
 
 def split_valid(

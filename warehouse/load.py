@@ -100,17 +100,18 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
     def parquet(table: str) -> str:
         return str(staged / table / "*.parquet")
 
+    # incoming: the latest staged copy of each record; changed: those to (re)write. A record
+    # reloads when its content (or the parser) changed, or when part of it sat in quarantine:
+    # the new run may now pass where the old one failed.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM read_parquet(?) "
-        f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY fetch_seq DESC) = 1",
+        f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {key}, fetch_seq, content_hash "
+        f"FROM read_parquet(?) QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY fetch_seq DESC) = 1",
         [parquet(parent)],
     )
-    # A record reloads when its content (or the parser) changed, or when part of it sat in
-    # quarantine: the new run may now pass where the old one failed.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE changed AS
-        SELECT incoming.* FROM incoming
+        SELECT incoming.{key}, incoming.fetch_seq FROM incoming
         LEFT JOIN {parent} AS current USING ({key})
         WHERE current.content_hash IS DISTINCT FROM incoming.content_hash
            OR incoming.{key} IN (SELECT entity_key FROM quarantine WHERE source = $source)
@@ -120,16 +121,10 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
     counts = {"changed": con.sql("SELECT count(*) FROM changed").fetchall()[0][0]}
     for table in run.tables:
         con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM changed)")
-        if table == parent:
-            source_rows = "SELECT * EXCLUDE (fetch_seq) FROM changed"
-        else:
-            source_rows = (
-                f"SELECT staged.* EXCLUDE (fetch_seq) FROM read_parquet('{parquet(table)}') AS staged "
-                f"SEMI JOIN changed USING ({key}, fetch_seq)"
-            )
         con.execute(
-            f"INSERT INTO {table} BY NAME SELECT *, $run_id AS run_id FROM ({source_rows})",
-            {"run_id": run.run_id},
+            f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (fetch_seq), $run_id AS run_id "
+            "FROM read_parquet($files) WHERE fetch_seq IN (SELECT fetch_seq FROM changed)",
+            {"run_id": run.run_id, "files": parquet(table)},
         )
     con.execute(
         """

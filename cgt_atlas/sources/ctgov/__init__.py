@@ -43,14 +43,15 @@ def _fingerprint() -> str:
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
     """Parse pages (or single-study bodies) into the canonical trial tables, all in DuckDB."""
     con.execute(_sql("studies"), {"pages": [str(p) for p in pages], "fingerprint": _fingerprint()})
-    names = con.execute(
+    reported_total = con.sql("SELECT max(reported_total) FROM ctgov_study").fetchall()[0][0]
+    con.execute("DELETE FROM ctgov_study WHERE ps IS NULL")
+    names = con.sql(
         "SELECT DISTINCT loc.country FROM (SELECT unnest(ps.contactsLocationsModule.locations) AS loc"
         " FROM ctgov_study) WHERE loc.country IS NOT NULL"
     ).fetchall()
     register_country_lookup(con, [name for (name,) in names])
-    rows, reported_total, watermark = con.execute(
-        "SELECT count(*), max(reported_total), max(ps.statusModule.lastUpdatePostDateStruct.date)"
-        " FROM ctgov_study"
+    rows, watermark = con.sql(
+        "SELECT count(*), max(ps.statusModule.lastUpdatePostDateStruct.date) FROM ctgov_study"
     ).fetchall()[0]
     return ParsedPages(
         tables={table: con.sql(_sql(table)) for table in TABLES},

@@ -1,0 +1,137 @@
+"""Benchmark: replay ClinicalTrials.gov pages through parse, validate and load, beside DuckDB's
+own read_json as the yardstick. Each measurement runs in a fresh subprocess so peak memory
+(ru_maxrss) is its own.
+
+    uv run python bench/run.py                 # x1 (the replay) and x50 (synthetic, made once)
+    uv run python bench/run.py --scales 1 10 50
+
+The pipeline path is the one `cgt-atlas refresh --replay` runs, minus Prefect's fixed start-up
+(its temporary server takes ~15 s on these machines, whatever the data size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+SHARED = Path(os.environ.get("CGT_ATLAS_SHARED", ROOT.parent / "shared"))
+
+YARDSTICK_SQL = """
+CREATE TABLE flat AS
+WITH studies AS (
+    SELECT unnest(studies) AS s FROM read_json($pages, maximum_object_size = 134217728)
+)
+SELECT
+    s.protocolSection.identificationModule.nctId AS trial_id,
+    s.protocolSection.identificationModule.briefTitle AS title,
+    s.protocolSection.statusModule.overallStatus AS overall_status,
+    s.protocolSection.sponsorCollaboratorsModule.leadSponsor.name AS lead_sponsor,
+    unnest(s.protocolSection.contactsLocationsModule.locations, recursive := true)
+FROM studies
+"""
+
+
+def measure_pipeline(pages_dir: str, work: str) -> dict:
+    os.environ["CGT_ATLAS_DATA"] = work
+    from cgt_atlas import pipeline
+    from warehouse.load import load_runs
+
+    started = time.perf_counter()
+    landed = pipeline.find_replay("ctgov", Path(pages_dir))
+    assert landed is not None
+    summaries = [
+        pipeline.stage_one_chunk("ctgov", "bench", chunk, number)
+        for number, chunk in enumerate(pipeline.chunks(landed.pages), start=1)
+    ]
+    staged_at = time.perf_counter()
+    run = pipeline.summarise_run(landed, "bench", pipeline.now_iso(), False, summaries)
+    load_runs(Path(work) / "bench.duckdb", [run])
+    finished = time.perf_counter()
+    return {
+        "studies": run.rows_fetched,
+        "seconds": finished - started,
+        "stage_seconds": staged_at - started,
+        "load_seconds": finished - staged_at,
+    }
+
+
+def measure_yardstick(pages_dir: str, work: str) -> dict:
+    import duckdb
+
+    pages = sorted(str(p) for p in Path(pages_dir, "ctgov").glob("*.json"))
+    started = time.perf_counter()
+    con = duckdb.connect(str(Path(work) / "yardstick.duckdb"))
+    con.execute(YARDSTICK_SQL, {"pages": pages})
+    rows = con.sql("SELECT count(DISTINCT trial_id), count(*) FROM flat").fetchall()[0]
+    return {"studies": rows[0], "seconds": time.perf_counter() - started}
+
+
+def child(kind: str, pages_dir: str) -> None:
+    with tempfile.TemporaryDirectory() as work:
+        result = (measure_pipeline if kind == "pipeline" else measure_yardstick)(pages_dir, work)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def run_child(kind: str, pages_dir: Path) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(pages_dir)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def pages_for(scale: int, cache: Path) -> Path:
+    if scale == 1:
+        return SHARED / "replay"
+    target = cache / f"x{scale}"
+    if not (target / "ctgov").is_dir():
+        sys.path.insert(0, str(BENCH_DIR))
+        from make_scaled import write_pages
+
+        print(f"making x{scale} pages in {target} (once)", file=sys.stderr)
+        write_pages(SHARED / "replay" / "ctgov", scale, target / "ctgov")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 50])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept")
+    parser.add_argument("--cache", type=Path, default=BENCH_DIR / "out", help="where scaled pages go")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    if not (SHARED / "replay" / "ctgov").is_dir():
+        sys.exit(f"needs {SHARED}/replay/ctgov (set CGT_ATLAS_SHARED)")
+    print("| scale | studies | pipeline s | studies/s | peak MB | read_json s | peak MB | ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for scale in args.scales:
+        pages = pages_for(scale, args.cache)
+        pipe = min((run_child("pipeline", pages) for _ in range(args.repeat)), key=lambda r: r["seconds"])
+        yard = min((run_child("yardstick", pages) for _ in range(args.repeat)), key=lambda r: r["seconds"])
+        print(
+            f"| x{scale} | {pipe['studies']:,} | {pipe['seconds']:.2f} "
+            f"(stage {pipe['stage_seconds']:.2f}, load {pipe['load_seconds']:.2f}) | "
+            f"{pipe['studies'] / pipe['seconds']:,.0f} | {pipe['peak_mb']:.0f} | "
+            f"{yard['seconds']:.2f} | {yard['peak_mb']:.0f} | {pipe['seconds'] / yard['seconds']:.2f}x |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
