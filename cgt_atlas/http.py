@@ -39,20 +39,22 @@ class PoliteClient:
         max_attempts: int = 5,
         backoff_base: float = 1.0,
         max_wait: float = 120.0,
-        timeout: tuple[float, float] = (10.0, 60.0),
+        max_connect_attempts: int = 3,
+        timeout: tuple[float, float] = (5.0, 60.0),
         session: requests.Session | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.min_interval = min_request_interval() if min_interval is None else min_interval
         self.max_attempts = max_attempts
+        self.max_connect_attempts = max_connect_attempts
         self.backoff_base = backoff_base
         self.max_wait = max_wait
         self.timeout = timeout
-        self._sleep = sleep
-        self._clock = clock
+        self._sleep = sleep or time.sleep
+        self._clock = clock or time.monotonic
         self._last_request_at: float | None = None
 
     def _wait_turn(self) -> None:
@@ -71,7 +73,10 @@ class PoliteClient:
             try:
                 response = self.session.get(url, params=params, timeout=self.timeout)
             except (requests.ConnectionError, requests.Timeout) as error:
-                if attempt == self.max_attempts:
+                # A slow answer is retried like a busy server; a host that cannot be reached
+                # at all gets fewer tries, so that an offline run fails fast.
+                slow = isinstance(error, requests.ReadTimeout)
+                if attempt >= (self.max_attempts if slow else self.max_connect_attempts):
                     raise SourceUnreachable(
                         f"could not reach {host} after {attempt} attempts: {type(error).__name__}"
                     ) from error

@@ -1,0 +1,102 @@
+"""PoliteClient: retries with backoff on 429/5xx honouring Retry-After, timeouts, rate limit."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+import pytest
+import requests
+import requests_mock as rm
+
+from cgt_atlas.errors import SourceHttpError, SourceUnreachable
+from cgt_atlas.http import PoliteClient
+from cgt_atlas.settings import USER_AGENT
+
+URL = "https://clinicaltrials.gov/api/v2/studies"
+
+
+class FakeTime:
+    """A clock that only moves when the client sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 3))
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+def client(fake: FakeTime, **kwargs) -> PoliteClient:
+    return PoliteClient(min_interval=0, sleep=fake.sleep, clock=fake.clock, **kwargs)
+
+
+def test_429_waits_as_long_as_retry_after_asks() -> None:
+    fake = FakeTime()
+    with rm.Mocker() as mock:
+        mock.get(URL, [{"status_code": 429, "headers": {"Retry-After": "7"}}, {"json": {"studies": []}}])
+        assert client(fake).get(URL).json() == {"studies": []}
+    assert fake.sleeps == [7.0]
+
+
+def test_503_with_an_http_date_retry_after() -> None:
+    fake = FakeTime()
+    later = email.utils.formatdate(time.time() + 30, usegmt=True)
+    with rm.Mocker() as mock:
+        mock.get(URL, [{"status_code": 503, "headers": {"Retry-After": later}}, {"text": "{}"}])
+        client(fake).get(URL)
+    assert 25 <= fake.sleeps[0] <= 31
+
+
+def test_5xx_without_retry_after_backs_off_exponentially_then_gives_up() -> None:
+    fake = FakeTime()
+    with rm.Mocker() as mock:
+        mock.get(URL, status_code=502, text="bad gateway")
+        with pytest.raises(SourceHttpError, match="HTTP 502"):
+            client(fake, max_attempts=4).get(URL)
+        assert mock.call_count == 4
+    assert fake.sleeps == [1.0, 2.0, 4.0]
+
+
+def test_client_errors_are_not_retried() -> None:
+    fake = FakeTime()
+    with rm.Mocker() as mock:
+        mock.get(URL, status_code=400, text='{"message": "bad query.intr"}')
+        with pytest.raises(SourceHttpError, match="HTTP 400"):
+            client(fake).get(URL)
+        assert mock.call_count == 1
+
+
+def test_unreachable_host_fails_fast_naming_the_host() -> None:
+    fake = FakeTime()
+    with rm.Mocker() as mock:
+        mock.get(URL, exc=requests.ConnectionError("Name or service not known"))
+        with pytest.raises(SourceUnreachable, match="clinicaltrials.gov") as error:
+            client(fake).get(URL)
+        assert mock.call_count == 3
+    assert "warehouse is unchanged" in str(error.value)
+
+
+def test_read_timeouts_are_retried_then_reported() -> None:
+    fake = FakeTime()
+    with rm.Mocker() as mock:
+        mock.get(URL, [{"exc": requests.ReadTimeout}, {"exc": requests.ReadTimeout}, {"text": "{}"}])
+        client(fake).get(URL)
+        assert mock.call_count == 3
+        assert mock.last_request.timeout == (5.0, 60.0)
+
+
+def test_requests_are_spaced_and_identify_the_project() -> None:
+    fake = FakeTime()
+    polite = PoliteClient(min_interval=1.0, sleep=fake.sleep, clock=fake.clock)
+    with rm.Mocker() as mock:
+        mock.get(URL, text="{}")
+        polite.get(URL)
+        polite.get(URL)
+        assert mock.last_request.headers["User-Agent"] == USER_AGENT
+    assert fake.sleeps == [1.0]
+    assert "cgt-atlas" in USER_AGENT
