@@ -64,6 +64,9 @@ def ingest_source(
     else:
         landed_dict = fetch_source(source_name, run_id, full, db_path)
     landed = pipeline.LandedPages(**landed_dict)
+    if not landed.pages:  # a live source with nothing to land (ictrp with an empty inbox)
+        reporter().note(f"{source_name}: skipped, nothing was landed")
+        return None
     summaries = [
         stage_chunk(source_name, run_id, pages, chunk_no)
         for chunk_no, pages in enumerate(pipeline.chunks(landed.pages), start=1)

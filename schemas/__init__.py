@@ -1,8 +1,8 @@
 """pandera models of the canonical tables: what every source must hand the warehouse."""
 
+from schemas import registries, trials
+from schemas.registries import EuctrMemberState, IctrpRecord, TrialAtimpFlags
 from schemas.trials import (
-    TABLE_KEYS,
-    TABLE_MODELS,
     Trial,
     TrialCondition,
     TrialId,
@@ -11,10 +11,16 @@ from schemas.trials import (
     TrialSponsor,
 )
 
+TABLE_MODELS = {**trials.TABLE_MODELS, **registries.TABLE_MODELS}
+TABLE_KEYS = {**trials.TABLE_KEYS, **registries.TABLE_KEYS}
+
 __all__ = [
     "TABLE_KEYS",
     "TABLE_MODELS",
+    "EuctrMemberState",
+    "IctrpRecord",
     "Trial",
+    "TrialAtimpFlags",
     "TrialCondition",
     "TrialId",
     "TrialIntervention",

@@ -3,11 +3,41 @@ registries map their values onto them, so one vocabulary serves every mart."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-TRIAL_ID = r"^NCT\d{8}$"
+# A trial_id is the record's own id in the registry it came from. ICTRP copies of
+# ClinicalTrials.gov records are keyed ICTRP-NCT... so that two sources never write one row
+# (docs/data-contract.md, "Registries and linking").
+TRIAL_ID_FORMS = {
+    "ctgov": r"NCT\d{8}",
+    "ictrp copy of ctgov": r"ICTRP-NCT\d{8}",
+    "euctr (EudraCT number)": r"\d{4}-\d{6}-\d{2}",
+    "ctis (EU CT number)": r"\d{4}-5\d{5}-\d{2}-\d{2}",
+    "euctr via ictrp (per member state)": r"EUCTR\d{4}-\d{6}-\d{2}(-[A-Z0-9]{2,3})?",
+    "ctis via ictrp": r"CTIS\d{4}-5\d{5}-\d{2}-\d{2}",
+    "chictr": r"ChiCTR(-[A-Za-z]{2,4}-)?\d{8,10}",
+    "jprn": r"JPRN-(jRCT[a-z]?\d{9,10}|UMIN\d{9}|JapicCTI-\d{6}|JMA-IIA\d{5}|C\d{9})",
+    "cris": r"KCT\d{7}",
+    "ctri": r"CTRI/\d{4}/\d{2,3}/\d{5,6}",
+    "anzctr": r"ACTRN\d{14}",
+    "drks": r"DRKS\d{8}",
+    "isrctn": r"ISRCTN\d{8}",
+    "omon (Netherlands)": r"(NL-OMON\d+|NTR\d+|NL\d{1,5})",
+    "irct": r"IRCT\d+N\d+",
+    "pactr": r"PACTR\d{15,16}",
+    "rebec": r"RBR-\w{6,8}",
+    "tctr": r"TCTR\d{11}",
+    "slctr": r"SLCTR/\d{4}/\d{3}",
+    "lbctr": r"LBCTR\d{10}",
+    "repec": r"PER-\d{3}-\d{2}",
+    "rpcec": r"RPCEC\d{11}",
+    "itmctr": r"ITMCTR\d{10,14}",
+}
+TRIAL_ID = "^(" + "|".join(TRIAL_ID_FORMS.values()) + ")$"
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"  # precision kept: YYYY, YYYY-MM or YYYY-MM-DD
 
 PHASES = [
@@ -65,6 +95,7 @@ INTERVENTION_TYPES = [
 DATE_TYPES = ["ACTUAL", "ESTIMATED"]
 ID_TYPES = [
     "EUDRACT",
+    "UTN",
     "CTIS",
     "NCT",
     "REGISTRY",
@@ -86,7 +117,29 @@ REGIONS = [
     "Asia-Pacific",
     "Antarctica",
 ]
-REGISTRIES = ["ctgov"]
+# The register a record comes from (for ICTRP records: the register ICTRP took it from).
+REGISTRIES = [
+    "ctgov",
+    "euctr",
+    "ctis",
+    "chictr",
+    "jprn",
+    "cris",
+    "ctri",
+    "anzctr",
+    "drks",
+    "isrctn",
+    "omon",
+    "irct",
+    "pactr",
+    "rebec",
+    "tctr",
+    "slctr",
+    "lbctr",
+    "repec",
+    "rpcec",
+    "itmctr",
+]
 
 
 class _TrialChild(pa.DataFrameModel):
@@ -154,6 +207,8 @@ class TrialSponsor(_TrialChild):
     name: str = pa.Field(str_length={"min_value": 1})
     sponsor_class: str = pa.Field(nullable=True, isin=SPONSOR_CLASSES)
     role: str = pa.Field(isin=["lead", "collaborator"])
+    # Only registries that give it (EUCTR B.1.3.4); optional so ctgov need not emit it.
+    country_name: Optional[str] = pa.Field(nullable=True)  # noqa: UP045 - pandera reads Optional
 
 
 class TrialId(_TrialChild):

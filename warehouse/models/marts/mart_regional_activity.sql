@@ -1,14 +1,17 @@
 -- Grain: one row per region x start year x phase (NULLs: unknown year or phase).
--- A trial counts in every region where it has at least one site.
+-- Counts clusters, not registry records: a trial registered in several registries counts
+-- once (trial_clusters), in every region where any of its records has a site, with its
+-- cluster's start year, phase, status and sponsor class (mart_cluster_countries).
+-- sites: summed over the region's countries, each the most sites one record lists there.
 SELECT
     region,
     start_year,
     phase,
-    count(DISTINCT trial_id) AS trials_started,
-    count(DISTINCT trial_id) FILTER (WHERE is_active) AS trials_active,
-    count(*) AS sites,
-    round(count(DISTINCT trial_id) FILTER (WHERE is_industry_led) / count(DISTINCT trial_id), 4)
+    count(DISTINCT cluster_id) AS trials_started,
+    count(DISTINCT cluster_id) FILTER (WHERE is_active) AS trials_active,
+    sum(sites)::BIGINT AS sites,
+    round(count(DISTINCT cluster_id) FILTER (WHERE is_industry_led) / count(DISTINCT cluster_id), 4)
         AS industry_share
-FROM stg_trial_sites
+FROM mart_cluster_countries
 GROUP BY region, start_year, phase
 ORDER BY region, start_year, phase

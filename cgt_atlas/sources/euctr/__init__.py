@@ -1,0 +1,60 @@
+"""EU Clinical Trials Register (EUCTR) full-text downloads: one trial per EudraCT number."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from cgt_atlas.countries import register_country_lookup
+from cgt_atlas.sources.base import ParsedPages
+from cgt_atlas.sources.common import fingerprint, register_macros
+from cgt_atlas.sources.euctr.helpers import fetch_pages as fetch
+from cgt_atlas.sources.euctr.records import lines_frame
+
+NAME = "euctr"
+DESCRIPTION = (
+    "EU Clinical Trials Register: full-text downloads of the CGT query, one trial per EudraCT number"
+)
+PAGE_GLOB = "*.txt"
+TABLES = (
+    "trials",
+    "trial_sites",
+    "trial_interventions",
+    "trial_conditions",
+    "trial_sponsors",
+    "trial_ids",
+    "euctr_member_states",
+    "trial_atimp_flags",
+)
+ENTITY_KEY = "trial_id"
+SQL_DIR = Path(__file__).parent / "sql"
+
+__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
+
+
+@cache
+def _sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
+    """Tokenize the text pages into coded lines, then build every table in DuckDB SQL."""
+    register_macros(con)
+    con.register("euctr_lines", lines_frame(pages))
+    con.execute("CREATE OR REPLACE TEMP TABLE euctr_line AS SELECT * FROM euctr_lines")
+    con.execute(_sql("records"), {"fingerprint": fingerprint(SQL_DIR)})
+    names = con.execute(
+        "SELECT DISTINCT member_state FROM euctr_record WHERE member_state IS NOT NULL UNION "
+        "SELECT DISTINCT trim(unnest(string_split(planned_regions, chr(10)))) FROM euctr_record"
+    ).fetchall()
+    register_country_lookup(con, [name for (name,) in names if name])
+    rows, watermark = con.execute(
+        "SELECT count(DISTINCT trial_id), max(first_entered_date) FROM euctr_record"
+    ).fetchall()[0]
+    return ParsedPages(
+        tables={table: con.sql(_sql(table)) for table in TABLES},
+        rows=rows,
+        watermark=watermark,
+    )

@@ -1,0 +1,54 @@
+"""WHO ICTRP XML exports: trials of every source register (ChiCTR, JPRN, CRIS, CTRI, ...)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from cgt_atlas.countries import register_country_lookup
+from cgt_atlas.sources.base import ParsedPages
+from cgt_atlas.sources.common import fingerprint, register_macros
+from cgt_atlas.sources.ictrp.helpers import land_exports as fetch
+from cgt_atlas.sources.ictrp.records import trials_frame
+
+NAME = "ictrp"
+DESCRIPTION = "WHO ICTRP: XML exports of the Search Portal handed in via data/inbox/ictrp/ (no open API)"
+PAGE_GLOB = "*.xml"
+TABLES = (
+    "trials",
+    "trial_sites",
+    "trial_interventions",
+    "trial_conditions",
+    "trial_sponsors",
+    "trial_ids",
+    "ictrp_records",
+)
+ENTITY_KEY = "trial_id"
+SQL_DIR = Path(__file__).parent / "sql"
+
+__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
+
+
+@cache
+def _sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
+    """Read the exports with defusedxml, then map every table in DuckDB SQL."""
+    register_macros(con)
+    frame = trials_frame(pages)
+    con.register("ictrp_frame", frame)
+    con.execute(_sql("records"), {"fingerprint": fingerprint(SQL_DIR)})
+    names = con.execute(
+        "SELECT DISTINCT trim(unnest(string_split(Countries, ';'))) FROM ictrp_trial"
+    ).fetchall()
+    register_country_lookup(con, [name for (name,) in names if name])
+    rows, watermark = con.execute(
+        "SELECT count(*), max(date_from_text(Last_Refreshed_on)) FROM ictrp_trial"
+    ).fetchall()[0]
+    return ParsedPages(
+        tables={table: con.sql(_sql(table)) for table in TABLES}, rows=rows, watermark=watermark
+    )
