@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from cgt_atlas.errors import ConfigError
-from cgt_atlas.sources import ctgov, curated, ema
+from cgt_atlas.sources import ctgov, curated, ema, fda_cgt
 from cgt_atlas.sources.base import Source
 
-SOURCES: dict[str, Source] = {module.NAME: module for module in (ctgov, ema, curated)}  # type: ignore[misc]
+SOURCES: dict[str, Source] = {module.NAME: module for module in (ctgov, ema, fda_cgt, curated)}  # type: ignore[misc]
 
 
 def get_source(name: str) -> Source:
