@@ -26,23 +26,26 @@ ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 SOURCE_URL = r"^https?://\S+$"  # where the fact is published; some secondary sources still serve http
 
 
-class RegulatoryRecord(pa.DataFrameModel):
+class _Record(pa.DataFrameModel):
+    """Columns every regulator table carries."""
+
     record_id: str = pa.Field(str_matches=RECORD_ID)
     agency: str = pa.Field(isin=AGENCIES)
-    outcome: str = pa.Field(isin=OUTCOMES)
     agency_record_no: str = pa.Field(nullable=True)
     source_kind: str = pa.Field(isin=SOURCE_KINDS)
     source_url: str = pa.Field(str_matches=SOURCE_URL)
-    note: str = pa.Field(nullable=True)
-    content_hash: pl.UInt64
     fetch_seq: int
 
 
-class _Decision(pa.DataFrameModel):
+class RegulatoryRecord(_Record):
+    outcome: str = pa.Field(isin=OUTCOMES)
+    note: str = pa.Field(nullable=True)
+    content_hash: pl.UInt64
+
+
+class _Decision(_Record):
     """Columns an approval and an application not granted share."""
 
-    record_id: str = pa.Field(str_matches=RECORD_ID)
-    agency: str = pa.Field(isin=AGENCIES)
     country_code: str = pa.Field(str_matches=r"^[A-Z]{2}$")
     region: str = pa.Field(isin=REGIONS)
     brand_name: str = pa.Field(nullable=True)
@@ -50,10 +53,6 @@ class _Decision(pa.DataFrameModel):
     common_name: str = pa.Field(nullable=True)
     holder: str = pa.Field(nullable=True)
     indication: str = pa.Field(nullable=True)
-    agency_record_no: str = pa.Field(nullable=True)
-    source_kind: str = pa.Field(isin=SOURCE_KINDS)
-    source_url: str = pa.Field(str_matches=SOURCE_URL)
-    fetch_seq: int
 
     @pa.dataframe_check(name="names_the_product")
     def names_the_product(cls, data: PolarsData) -> pl.LazyFrame:

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from cgt_atlas.settings import SEEDS_DIR
+from cgt_atlas.settings import SCHEMAS_DIR, SEEDS_DIR
 
 PACKAGE_DIR = Path(__file__).parent
 APPROVED = "approved"
@@ -74,6 +74,14 @@ def iso_date(value: object, formats: tuple[str, ...] = ("%d/%m/%Y",)) -> str | N
         except ValueError:
             continue
     return text
+
+
+@cache
+def regulator_fingerprint(source_dir: Path) -> str:
+    """A regulator parser's output depends on its own package, this module, the seeds and schemas."""
+    from cgt_atlas.sources.base import parser_fingerprint  # sources import this module first
+
+    return parser_fingerprint(source_dir, PACKAGE_DIR, SEEDS_DIR, SCHEMAS_DIR)
 
 
 @cache

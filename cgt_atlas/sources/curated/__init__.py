@@ -9,7 +9,6 @@ row wins when a scraped or fetched row covers the same product: docs/sources.md.
 from __future__ import annotations
 
 import csv
-from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -18,16 +17,16 @@ from cgt_atlas.errors import PageStructureChanged
 from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding
 from cgt_atlas.regulatory import (
-    PACKAGE_DIR,
     RECORD_KEY,
     RECORD_TABLES,
     AgencyRecord,
     clean_text,
     page_seq,
     record_tables,
+    regulator_fingerprint,
 )
-from cgt_atlas.settings import SCHEMAS_DIR, SEEDS_DIR, WAREHOUSE_DIR
-from cgt_atlas.sources.base import FetchResult, ParsedPages, ProgressCallback, parser_fingerprint
+from cgt_atlas.settings import WAREHOUSE_DIR
+from cgt_atlas.sources.base import FetchResult, ParsedPages, ProgressCallback
 
 NAME = "curated"
 DESCRIPTION = "Curated approvals from published facts (PMDA, MFDS, NMPA, ...; FDA as fallback)"
@@ -54,11 +53,6 @@ COLUMNS = (
 )
 
 __all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "default_pages", "fetch", "parse"]
-
-
-@cache
-def _fingerprint() -> str:
-    return parser_fingerprint(Path(__file__).parent, PACKAGE_DIR, SEEDS_DIR, SCHEMAS_DIR)
 
 
 def default_pages() -> list[Path]:
@@ -95,7 +89,9 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
                 )
             for row_no, row in enumerate(reader, start=1):
                 records.append((page_seq(page, position) * 100_000 + row_no, _record(row)))
-    return ParsedPages(tables=record_tables(con, records, _fingerprint()), rows=len(records))
+    return ParsedPages(
+        tables=record_tables(con, records, regulator_fingerprint(Path(__file__).parent)), rows=len(records)
+    )
 
 
 def _record(row: dict[str, str]) -> AgencyRecord:

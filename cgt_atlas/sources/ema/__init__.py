@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -12,7 +11,6 @@ from cgt_atlas.landing import RawLanding
 from cgt_atlas.regulatory import (
     APPROVED,
     NOT_GRANTED,
-    PACKAGE_DIR,
     RECORD_KEY,
     RECORD_TABLES,
     AgencyRecord,
@@ -20,9 +18,9 @@ from cgt_atlas.regulatory import (
     iso_date,
     page_seq,
     record_tables,
+    regulator_fingerprint,
 )
-from cgt_atlas.settings import SCHEMAS_DIR, SEEDS_DIR
-from cgt_atlas.sources.base import FetchResult, ParsedPages, ProgressCallback, parser_fingerprint
+from cgt_atlas.sources.base import FetchResult, ParsedPages, ProgressCallback
 from cgt_atlas.sources.ema import settings as s
 from cgt_atlas.sources.ema.helpers import report_rows
 
@@ -33,11 +31,6 @@ TABLES = RECORD_TABLES
 ENTITY_KEY = RECORD_KEY
 
 __all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
-
-
-@cache
-def _fingerprint() -> str:
-    return parser_fingerprint(Path(__file__).parent, PACKAGE_DIR, SEEDS_DIR, SCHEMAS_DIR)
 
 
 def fetch(
@@ -71,7 +64,7 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
             records.append((page_seq(page, position) * 100_000 + row_no, _record(row)))
     notes = [f"{pending} advanced-therapy applications await a decision (opinion stage): not loaded"]
     return ParsedPages(
-        tables=record_tables(con, records, _fingerprint()),
+        tables=record_tables(con, records, regulator_fingerprint(Path(__file__).parent)),
         rows=len(records),
         notes=notes if pending else [],
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -11,9 +10,15 @@ from bs4 import BeautifulSoup
 
 from cgt_atlas.errors import PageStructureChanged
 from cgt_atlas.landing import MANIFEST
-from cgt_atlas.regulatory import PACKAGE_DIR, RECORD_KEY, RECORD_TABLES, AgencyRecord, page_seq, record_tables
-from cgt_atlas.settings import SCHEMAS_DIR, SEEDS_DIR
-from cgt_atlas.sources.base import ParsedPages, parser_fingerprint
+from cgt_atlas.regulatory import (
+    RECORD_KEY,
+    RECORD_TABLES,
+    AgencyRecord,
+    page_seq,
+    record_tables,
+    regulator_fingerprint,
+)
+from cgt_atlas.sources.base import ParsedPages
 from cgt_atlas.sources.fda_cgt.helpers import fetch_pages as fetch
 from cgt_atlas.sources.fda_cgt.helpers import is_index_page, read_product_page, read_roster
 
@@ -24,11 +29,6 @@ TABLES = RECORD_TABLES
 ENTITY_KEY = RECORD_KEY
 
 __all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
-
-
-@cache
-def _fingerprint() -> str:
-    return parser_fingerprint(Path(__file__).parent, PACKAGE_DIR, SEEDS_DIR, SCHEMAS_DIR)
 
 
 def _landed_urls(folder: Path) -> dict[str, str]:
@@ -66,7 +66,7 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
             continue
         records.append((page_seq(page, position), read_product_page(soup, _page_url(page, soup))))
     return ParsedPages(
-        tables=record_tables(con, records, _fingerprint()),
+        tables=record_tables(con, records, regulator_fingerprint(Path(__file__).parent)),
         rows=len(records),
         reported_total=reported_total,
         notes=notes,
