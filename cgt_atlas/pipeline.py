@@ -61,11 +61,22 @@ def find_replay(source_name: str, replay_dir: Path) -> LandedPages | None:
     source = get_source(source_name)
     folder = replay_folder(replay_dir, source_name)
     if folder is None:
-        return None
+        return project_pages(source_name)
     pages = page_files(folder, source.PAGE_GLOB)
     if not pages:
         raise AtlasError(f"{folder} holds no {source.PAGE_GLOB} pages for {source_name}")
     return LandedPages(source=source_name, mode="replay", folder=str(folder), pages=[str(p) for p in pages])
+
+
+def project_pages(source_name: str) -> LandedPages | None:
+    """Pages a source keeps in the project (the curated seed), read in place when a replay has none."""
+    default_pages = getattr(get_source(source_name), "default_pages", None)
+    pages = default_pages() if default_pages else []
+    if not pages:
+        return None
+    return LandedPages(
+        source=source_name, mode="seed", folder=str(pages[0].parent), pages=[str(p) for p in pages]
+    )
 
 
 def chunks(pages: list[str], size: int = CHUNK_PAGES) -> list[list[str]]:
@@ -80,7 +91,7 @@ def stage_one_chunk(source_name: str, run_id: str, pages: list[str], chunk_no: i
     summary = stage_chunk(
         source_name, [Path(p) for p in pages], staged_folder(source_name, run_id), chunk_no, run_id
     )
-    reporter().advance(f"{source_name} studies", summary.rows_fetched, summary.reported_total)
+    reporter().advance(f"{source_name} records", summary.rows_fetched, summary.reported_total)
     return summary.to_dict()
 
 
@@ -108,7 +119,7 @@ def summarise_run(
         rows_quarantined=sum(s.rows_quarantined for s in summaries),
         reported_total=reported,
         watermark=max(watermarks) if watermarks else None,
-        full_refresh=full or landed.mode == "replay",
+        full_refresh=full or landed.mode != "live",
         raw_path=landed.folder,
     )
 

@@ -1,7 +1,8 @@
 """pandera models of the canonical tables: what every source must hand the warehouse."""
 
-from schemas import registries, trials
+from schemas import approvals, registries, trials
 from schemas.registries import EuctrMemberState, IctrpRecord, TrialAtimpFlags
+from schemas.approvals import ApplicationNotGranted, Approval, RegulatoryRecord
 from schemas.trials import (
     Trial,
     TrialCondition,
@@ -11,10 +12,13 @@ from schemas.trials import (
     TrialSponsor,
 )
 
-TABLE_MODELS = {**trials.TABLE_MODELS, **registries.TABLE_MODELS}
-TABLE_KEYS = {**trials.TABLE_KEYS, **registries.TABLE_KEYS}
+TABLE_MODELS = {**trials.TABLE_MODELS, **registries.TABLE_MODELS, **approvals.TABLE_MODELS}
+TABLE_KEYS = {**trials.TABLE_KEYS, **registries.TABLE_KEYS, **approvals.TABLE_KEYS}
 
 __all__ = [
+    "ApplicationNotGranted",
+    "Approval",
+    "RegulatoryRecord",
     "TABLE_KEYS",
     "TABLE_MODELS",
     "EuctrMemberState",

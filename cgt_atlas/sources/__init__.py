@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from cgt_atlas.errors import ConfigError
-from cgt_atlas.sources import ctgov, euctr, ictrp
+from cgt_atlas.sources import ctgov, curated, ema, euctr, fda_cgt, ictrp
 from cgt_atlas.sources.base import Source
 
-SOURCES: dict[str, Source] = {module.NAME: module for module in (ctgov, euctr, ictrp)}  # type: ignore[misc]
+SOURCES: dict[str, Source] = {  # type: ignore[misc]
+    module.NAME: module for module in (ctgov, euctr, ictrp, ema, fda_cgt, curated)
+}
 
 
 def get_source(name: str) -> Source:

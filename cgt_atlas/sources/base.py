@@ -59,6 +59,9 @@ class Source(Protocol):
 
     def parse(self, con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages: ...
 
+    # Optional: `default_pages() -> list[Path]`, pages kept in the project itself (the curated
+    # seed). A replay folder without the source's own folder reads these instead of skipping it.
+
 
 def parser_fingerprint(*folders: Path) -> str:
     """A digest of the files a parser's output depends on (its SQL, the seeds).

@@ -1,0 +1,22 @@
+-- Grain: one row per region x approval year (NULL: no agency there published a date): the CGT
+-- products first approved in that region that year, each counted once, in the region of every
+-- agency that approved it. A product's first approval in a region is its earliest dated approval there.
+WITH firsts AS (
+    SELECT matches.product_id, decisions.region,
+        arg_min(decisions.decision_year, decisions.decision_date_low) AS approval_year,
+        coalesce(arg_min(decisions.agency, decisions.decision_date_low), min(decisions.agency)) AS agency
+    FROM product_matches AS matches
+    JOIN stg_regulatory_decisions AS decisions USING (record_id)
+    WHERE decisions.record_kind = 'approval'
+    GROUP BY matches.product_id, decisions.region
+)
+SELECT
+    firsts.region,
+    firsts.approval_year,
+    count(*) AS new_products,
+    string_agg(DISTINCT firsts.agency, ', ' ORDER BY firsts.agency) AS agencies,
+    string_agg(products.canonical_name, '; ' ORDER BY products.canonical_name) AS product_names
+FROM firsts
+JOIN products USING (product_id)
+GROUP BY firsts.region, firsts.approval_year
+ORDER BY firsts.region, firsts.approval_year

@@ -1,0 +1,75 @@
+-- Grain: one row per product that at least one agency approved or refused. first_agency and
+-- first_date: its earliest dated approval anywhere. For FDA, EMA and PMDA: the original approval
+-- date, the lag in days after the first (NULL unless both dates are known to the day), and any
+-- application that agency refused or saw withdrawn; other agencies are listed in other_approvals.
+WITH decisions AS (
+    SELECT matches.product_id, decisions.*
+    FROM product_matches AS matches
+    JOIN stg_regulatory_decisions AS decisions USING (record_id)
+),
+approved AS (
+    SELECT product_id, agency,
+        coalesce(arg_min(decision_date, decision_date_low), min(decision_date)) AS approval_date,
+        min(decision_date_low) AS date_low,
+        coalesce(arg_min(is_day_precise, decision_date_low), false) AS is_day_precise,
+        string_agg(DISTINCT source_kind, ', ') AS source_kind
+    FROM decisions
+    WHERE record_kind = 'approval'
+    GROUP BY product_id, agency
+),
+not_granted AS (
+    SELECT product_id, agency, string_agg(status, ', ') AS decision, max(decision_date) AS decision_date
+    FROM decisions
+    WHERE record_kind = 'application_not_granted'
+    GROUP BY product_id, agency
+),
+firsts AS (
+    SELECT product_id, arg_min(agency, date_low) AS first_agency, arg_min(approval_date, date_low) AS first_date,
+        min(date_low) AS first_low, arg_min(is_day_precise, date_low) AS first_is_day_precise
+    FROM approved
+    WHERE date_low IS NOT NULL
+    GROUP BY product_id
+),
+lagged AS (
+    SELECT approved.*,
+        CASE WHEN approved.is_day_precise AND firsts.first_is_day_precise
+            THEN date_diff('day', firsts.first_low, approved.date_low) END AS lag_days
+    FROM approved
+    LEFT JOIN firsts USING (product_id)
+)
+SELECT
+    products.product_id,
+    products.canonical_name,
+    products.brand_names,
+    firsts.first_agency,
+    firsts.first_date,
+    fda.approval_date AS fda_approval_date,
+    fda.lag_days AS fda_lag_days,
+    fda.source_kind AS fda_source_kind,
+    fda_ng.decision AS fda_not_granted,
+    fda_ng.decision_date AS fda_not_granted_date,
+    ema.approval_date AS ema_approval_date,
+    ema.lag_days AS ema_lag_days,
+    ema_ng.decision AS ema_not_granted,
+    ema_ng.decision_date AS ema_not_granted_date,
+    pmda.approval_date AS pmda_approval_date,
+    pmda.lag_days AS pmda_lag_days,
+    pmda_ng.decision AS pmda_not_granted,
+    pmda_ng.decision_date AS pmda_not_granted_date,
+    (
+        SELECT string_agg(
+            other.agency || ' ' || coalesce(other.approval_date, 'date unknown')
+                || coalesce(' (+' || other.lag_days || ' days)', ''),
+            '; ' ORDER BY other.date_low, other.agency)
+        FROM lagged AS other
+        WHERE other.product_id = products.product_id AND other.agency NOT IN ('FDA', 'EMA', 'PMDA')
+    ) AS other_approvals
+FROM products
+LEFT JOIN firsts USING (product_id)
+LEFT JOIN lagged AS fda ON fda.product_id = products.product_id AND fda.agency = 'FDA'
+LEFT JOIN lagged AS ema ON ema.product_id = products.product_id AND ema.agency = 'EMA'
+LEFT JOIN lagged AS pmda ON pmda.product_id = products.product_id AND pmda.agency = 'PMDA'
+LEFT JOIN not_granted AS fda_ng ON fda_ng.product_id = products.product_id AND fda_ng.agency = 'FDA'
+LEFT JOIN not_granted AS ema_ng ON ema_ng.product_id = products.product_id AND ema_ng.agency = 'EMA'
+LEFT JOIN not_granted AS pmda_ng ON pmda_ng.product_id = products.product_id AND pmda_ng.agency = 'PMDA'
+ORDER BY firsts.first_low NULLS LAST, products.canonical_name

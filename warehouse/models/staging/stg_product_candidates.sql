@@ -1,0 +1,38 @@
+-- stg_product_candidates: one row per decision x name it could be matched on. A substance key is
+-- "generic" when, within one agency, it names more than one brand (e.g. "HPC, Cord Blood", or a
+-- descriptive common name shared by two cell sheets): it then cannot tell products apart.
+WITH names AS (
+    SELECT record_id, agency, brand_key, 1 AS priority, 'active_substance' AS field,
+        trim(unnest(string_split(active_substance, ';'))) AS name
+    FROM stg_regulatory_decisions
+    UNION ALL
+    SELECT record_id, agency, brand_key, 2, 'common_name', trim(unnest(string_split(common_name, ';')))
+    FROM stg_regulatory_decisions
+    UNION ALL
+    -- an INN in brackets inside a descriptive substance: "... cultured (brexucabtagene autoleucel)"
+    SELECT record_id, agency, brand_key, 3, 'active_substance_in_brackets', name
+    FROM (
+        SELECT record_id, agency, brand_key,
+            unnest(regexp_extract_all(active_substance, '\(([A-Za-z]{5,} [A-Za-z]{5,})\)', 1)) AS name
+        FROM stg_regulatory_decisions
+    )
+),
+keyed AS (
+    SELECT DISTINCT ON (record_id, name_key) *
+    FROM (SELECT *, normalised_name(name) AS name_key FROM names)
+    WHERE name_key IS NOT NULL
+    ORDER BY record_id, name_key, priority
+),
+brands_per_agency AS (
+    SELECT name_key, agency, count(DISTINCT coalesce(brand_key, record_id)) AS brands
+    FROM keyed
+    GROUP BY name_key, agency
+),
+key_stats AS (
+    SELECT name_key, count(DISTINCT agency) AS agencies, max(brands) > 1 AS is_generic
+    FROM brands_per_agency
+    GROUP BY name_key
+)
+SELECT keyed.*, key_stats.agencies, key_stats.is_generic
+FROM keyed
+JOIN key_stats USING (name_key)
