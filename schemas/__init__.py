@@ -1,8 +1,8 @@
 """pandera models of the canonical tables: what every source must hand the warehouse."""
 
 from schemas import approvals, registries, trials
-from schemas.registries import EuctrMemberState, IctrpRecord, TrialAtimpFlags
 from schemas.approvals import ApplicationNotGranted, Approval, RegulatoryRecord
+from schemas.registries import EuctrMemberState, IctrpRecord, TrialAtimpFlags
 from schemas.trials import (
     Trial,
     TrialCondition,

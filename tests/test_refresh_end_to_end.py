@@ -33,24 +33,35 @@ def test_refresh_from_the_replay_builds_the_warehouse_and_reruns_cleanly(
     first = runner.invoke(app, ["refresh", "--replay", replay, "--db", str(db)])
     assert first.exit_code == 0, first.output
     assert "ctgov: 2274 records in 3 pages (replay)" in first.output
-    query = runner.invoke(app, ["sql", "select count(*) from trials", "--db", str(db), "-f", "csv"])
+    ctgov_trials = "select count(*) from trials where source = 'ctgov'"
+    query = runner.invoke(app, ["sql", ctgov_trials, "--db", str(db), "-f", "csv"])
     assert query.output.splitlines()[-1] == "2274"
-    assert counts(db, "trial_sites")["trial_sites"] == 8197
-    assert scalar(db, "SELECT count(*) FROM trial_sites WHERE region IS NULL") == 0
+    ctgov_sites = "SELECT count(*) FROM trial_sites JOIN trials USING (trial_id) WHERE source = 'ctgov'"
+    assert scalar(db, ctgov_sites) == 8197
+    assert scalar(db, "SELECT count(*) FROM trial_sites WHERE region IS NULL OR country_code IS NULL") == 0
+    before = counts(db, "trials", "trial_sites", "approvals")
     again = runner.invoke(app, ["refresh", "--replay", replay, "--db", str(db)])
     assert again.exit_code == 0, again.output
-    assert "0 new or changed" in again.output
-    assert counts(db, "trials", "trial_sites", "pipeline_runs") == {
-        "trials": 2274,
-        "trial_sites": 8197,
-        "pipeline_runs": 2,
-    }
+    assert "ctgov: 2274 records in 3 pages (replay): 2274 valid, 0 new or changed" in again.output
+    assert counts(db, "trials", "trial_sites", "approvals") == before
+    assert scalar(db, "SELECT count(*) FROM pipeline_runs WHERE source = 'ctgov'") == 2
+
+
+def test_refresh_of_one_source_gives_the_documented_counts(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "atlas.duckdb"
+    result = runner.invoke(
+        app, ["refresh", "--replay", str(shared_path("replay")), "--source", "ctgov", "--db", str(db)]
+    )
+    assert result.exit_code == 0, result.output
+    assert counts(db, "trials", "trial_sites") == {"trials": 2274, "trial_sites": 8197}
 
 
 def test_a_replay_folder_without_the_source_is_skipped_and_said(runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "empty-snapshot").mkdir()
     db = tmp_path / "atlas.duckdb"
-    result = runner.invoke(app, ["refresh", "--replay", str(tmp_path / "empty-snapshot"), "--db", str(db)])
+    result = runner.invoke(
+        app, ["refresh", "--replay", str(tmp_path / "empty-snapshot"), "--source", "ctgov", "--db", str(db)]
+    )
     assert result.exit_code == 0, result.output
     assert "ctgov: skipped" in result.output
     assert "warehouse is unchanged" in result.output
@@ -70,7 +81,7 @@ def test_live_refresh_lands_raw_pages_that_replay_to_the_same_warehouse(
     live_db = tmp_path / "live.duckdb"
     with rm.Mocker() as mock:
         mock.get(BASE_URL, content=answer)
-        live = runner.invoke(app, ["refresh", "--db", str(live_db)])
+        live = runner.invoke(app, ["refresh", "--source", "ctgov", "--db", str(live_db)])
     assert live.exit_code == 0, live.output
     assert "(live)" in live.output
     (landed,) = (isolated_data / "raw" / "ctgov").iterdir()

@@ -121,10 +121,14 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
     counts = {"changed": con.sql("SELECT count(*) FROM changed").fetchall()[0][0]}
     for table in run.tables:
         con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM changed)")
+        # Lineage: the run that wrote each row, and on tables that have the column, the source.
+        lineage = "$run_id AS run_id" + (", $source AS source" if _has_column(con, table, "source") else "")
         con.execute(
-            f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (fetch_seq), $run_id AS run_id "
+            f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (fetch_seq), {lineage} "
             "FROM read_parquet($files) WHERE fetch_seq IN (SELECT fetch_seq FROM changed)",
-            {"run_id": run.run_id, "files": parquet(table)},
+            {"run_id": run.run_id, "files": parquet(table), "source": run.source}
+            if "source" in lineage
+            else {"run_id": run.run_id, "files": parquet(table)},
         )
     con.execute(
         """
@@ -173,6 +177,15 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
     )
     counts["loaded"] = loaded
     return counts
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+            [table, column],
+        ).fetchall()[0][0]
+    )
 
 
 def model_files() -> list[tuple[str, Path]]:

@@ -2,7 +2,8 @@
 -- kept by the loader's merge (DuckDB's own constraints would slow every merge).
 CREATE TABLE IF NOT EXISTS trials (
     trial_id VARCHAR,             -- key: the registry's own id (NCT number, ...)
-    registry VARCHAR,
+    registry VARCHAR,             -- the register the record comes from
+    source VARCHAR,               -- the source module that loaded it (ctgov, euctr, ictrp, ...)
     title VARCHAR,
     official_title VARCHAR,
     phase VARCHAR,
@@ -23,6 +24,8 @@ CREATE TABLE IF NOT EXISTS trials (
     content_hash UBIGINT,
     run_id VARCHAR
 );
+-- Columns added after the first release, for warehouses built before them.
+ALTER TABLE trials ADD COLUMN IF NOT EXISTS source VARCHAR;
 CREATE TABLE IF NOT EXISTS trial_sites (
     trial_id VARCHAR,             -- key: (trial_id, site_index)
     site_index BIGINT,
