@@ -4,15 +4,21 @@
 -- (2) registry preference: ctgov (facility-level sites, structured fields), ctis, euctr,
 -- then the WHO primary registries in the order listed below, (3) trial_id. preference is
 -- that order within the cluster (1 = preferred).
+-- Only linked records walk the graph; every other record is a cluster of its own.
 WITH RECURSIVE reach(trial_id, member) AS (
-    SELECT trial_id, trial_id FROM trials
+    SELECT DISTINCT trial_id, trial_id FROM trial_links
     UNION
     SELECT reach.trial_id, links.linked_trial_id
     FROM reach
     JOIN trial_links AS links ON links.trial_id = reach.member
 ),
-component AS (
+linked AS (
     SELECT trial_id, min(member) AS component FROM reach GROUP BY trial_id
+),
+component AS (
+    SELECT trials.trial_id, coalesce(linked.component, trials.trial_id) AS component
+    FROM trials
+    LEFT JOIN linked USING (trial_id)
 ),
 ranked AS (
     SELECT
