@@ -7,18 +7,6 @@ from typing import Any
 
 from warehouse.load import connect_reader
 
-CORE_TABLES = (
-    "trials",
-    "trial_sites",
-    "trial_interventions",
-    "trial_conditions",
-    "trial_sponsors",
-    "trial_ids",
-    "countries",
-    "quarantine",
-    "pipeline_runs",
-)
-
 LAST_RUNS = """
 SELECT source, run_id, mode, status, finished_at, rows_fetched, rows_loaded, rows_changed,
     rows_quarantined, watermark,
@@ -45,16 +33,13 @@ def status_tables(db_path: Path) -> list[Section]:
         if "pipeline_runs" in present:
             runs = con.sql(LAST_RUNS)
             sections.append(("last run per source", runs.columns, runs.fetchall()))
-        counts = [
-            (table, con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
-            for table in CORE_TABLES
-            if table in present
-        ]
-        counts += [
-            (table, con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
-            for table in sorted(present)
-            if table.startswith("mart_")
-        ]
+        # Every table the warehouse holds (views are left out: they are computed on read),
+        # marts last.
+        tables = con.sql(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "ORDER BY table_name LIKE 'mart\\_%' ESCAPE '\\', table_name"
+        ).fetchall()
+        counts = [(table, con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]) for (table,) in tables]
         sections.append(("rows per table", ["table", "rows"], counts))
         if "trials" in present:
             fresh = con.sql(FRESHNESS)

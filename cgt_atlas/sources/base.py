@@ -63,6 +63,34 @@ class Source(Protocol):
     # seed). A replay folder without the source's own folder reads these instead of skipping it.
 
 
+TRIAL_TABLES = (
+    "trials",
+    "trial_sites",
+    "trial_interventions",
+    "trial_conditions",
+    "trial_sponsors",
+    "trial_ids",
+)
+"""The canonical trial tables every registry source fills, parent first."""
+
+
+class SqlFiles:
+    """A source's parse SQL, one file per statement or table, read once."""
+
+    def __init__(self, folder: Path, **placeholders: str) -> None:
+        self.folder = folder
+        self.placeholders = placeholders
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        if name not in self._cache:
+            text = (self.folder / f"{name}.sql").read_text(encoding="utf-8")
+            for key, value in self.placeholders.items():
+                text = text.replace("{{" + key + "}}", value)
+            self._cache[name] = text
+        return self._cache[name]
+
+
 def parser_fingerprint(*folders: Path) -> str:
     """A digest of the files a parser's output depends on (its SQL, the seeds).
 

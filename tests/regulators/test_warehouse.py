@@ -109,7 +109,7 @@ def test_regulatory_lag_has_fda_and_ema_lags(warehouse: duckdb.DuckDBPyConnectio
         "SELECT count(*) FROM mart_regulatory_lag"
         " WHERE fda_lag_days IS NOT NULL AND ema_lag_days IS NOT NULL",
     )[0]
-    assert both == 14  # day-precise on both sides; 4 more FDA dates are published to the year only
+    assert both == 19  # day-precise on both sides (issue 3 asks for at least 15)
     elevidys = warehouse.sql(
         "SELECT ema_not_granted, ema_not_granted_date FROM mart_regulatory_lag "
         "WHERE canonical_name = 'delandistrogene moxeparvovec'"

@@ -9,30 +9,19 @@ import duckdb
 
 from cgt_atlas.countries import register_country_lookup
 from cgt_atlas.settings import SCHEMAS_DIR, SEEDS_DIR
-from cgt_atlas.sources.base import ParsedPages, parser_fingerprint
+from cgt_atlas.sources.base import TRIAL_TABLES, ParsedPages, SqlFiles, parser_fingerprint
 from cgt_atlas.sources.ctgov.helpers import fetch_pages as fetch
 
 NAME = "ctgov"
 DESCRIPTION = "ClinicalTrials.gov API v2: interventional studies matching the CGT query"
 PAGE_GLOB = "*.json"
-TABLES = (
-    "trials",
-    "trial_sites",
-    "trial_interventions",
-    "trial_conditions",
-    "trial_sponsors",
-    "trial_ids",
-)
+TABLES = TRIAL_TABLES
 ENTITY_KEY = "trial_id"
 SQL_DIR = Path(__file__).parent / "sql"
+# The study type is spelled once, in protocol_type.sql, and set into studies.sql.
+_sql = SqlFiles(SQL_DIR, PROTOCOL=" ".join((SQL_DIR / "protocol_type.sql").read_text().split()))
 
 __all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
-
-
-@cache
-def _sql(name: str) -> str:
-    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    return text.replace("{{PROTOCOL}}", " ".join((SQL_DIR / "protocol_type.sql").read_text().split()))
 
 
 @cache

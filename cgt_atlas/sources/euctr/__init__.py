@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import duckdb
 
 from cgt_atlas.countries import register_country_lookup
-from cgt_atlas.sources.base import ParsedPages
+from cgt_atlas.sources.base import TRIAL_TABLES, ParsedPages, SqlFiles
 from cgt_atlas.sources.common import fingerprint, register_macros
 from cgt_atlas.sources.euctr.helpers import fetch_pages as fetch
 from cgt_atlas.sources.euctr.records import lines_frame
@@ -18,25 +17,12 @@ DESCRIPTION = (
     "EU Clinical Trials Register: full-text downloads of the CGT query, one trial per EudraCT number"
 )
 PAGE_GLOB = "*.txt"
-TABLES = (
-    "trials",
-    "trial_sites",
-    "trial_interventions",
-    "trial_conditions",
-    "trial_sponsors",
-    "trial_ids",
-    "euctr_member_states",
-    "trial_atimp_flags",
-)
+TABLES = (*TRIAL_TABLES, "euctr_member_states", "trial_atimp_flags")
 ENTITY_KEY = "trial_id"
 SQL_DIR = Path(__file__).parent / "sql"
+_sql = SqlFiles(SQL_DIR)
 
 __all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
-
-
-@cache
-def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import duckdb
 
 from cgt_atlas.countries import register_country_lookup
-from cgt_atlas.sources.base import ParsedPages
+from cgt_atlas.sources.base import TRIAL_TABLES, ParsedPages, SqlFiles
 from cgt_atlas.sources.common import fingerprint, register_macros
 from cgt_atlas.sources.ictrp.helpers import land_exports as fetch
 from cgt_atlas.sources.ictrp.records import trials_frame
@@ -16,24 +15,12 @@ from cgt_atlas.sources.ictrp.records import trials_frame
 NAME = "ictrp"
 DESCRIPTION = "WHO ICTRP: XML exports of the Search Portal handed in via data/inbox/ictrp/ (no open API)"
 PAGE_GLOB = "*.xml"
-TABLES = (
-    "trials",
-    "trial_sites",
-    "trial_interventions",
-    "trial_conditions",
-    "trial_sponsors",
-    "trial_ids",
-    "ictrp_records",
-)
+TABLES = (*TRIAL_TABLES, "ictrp_records")
 ENTITY_KEY = "trial_id"
 SQL_DIR = Path(__file__).parent / "sql"
+_sql = SqlFiles(SQL_DIR)
 
 __all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
-
-
-@cache
-def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
