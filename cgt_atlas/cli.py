@@ -119,14 +119,17 @@ def refresh(
             _fail(error)
     for run in result["runs"]:
         counts = result["changed"].get(run["source"], {})
+        pages = f"{run['pages']} page" + ("s" if run["pages"] != 1 else "")
         click.echo(
-            f"{run['source']}: {run['rows_fetched']} records in {run['pages']} pages ({run['mode']}): "
+            f"{run['source']}: {run['rows_fetched']} records in {pages} ({run['mode']}): "
             f"{counts.get('loaded', 0)} valid, {counts.get('changed', 0)} new or changed, "
             f"{run['rows_quarantined']} rows quarantined"
         )
     if not result["runs"]:
         click.echo("nothing to load: no source had pages; the warehouse is unchanged")
         return
+    if any(run["rows_quarantined"] for run in result["runs"]):
+        click.echo('quarantined rows and why: cgt-atlas sql "select * from quarantine"')
     click.echo(f'done (run {result["run_id"]}). Next: cgt-atlas status, or cgt-atlas sql "select ..."')
 
 
