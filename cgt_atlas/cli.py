@@ -239,8 +239,12 @@ def report(out: Path, db: Path | None) -> None:
 
 @app.command()
 @db_option
-@click.option("--ema-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder with EMA's medicines report (*.xlsx). Default: ../shared/samples/ema.")
+@click.option(
+    "--ema-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder with EMA's medicines report (*.xlsx). Default: ../shared/samples/ema.",
+)
 def evaluate(db: Path | None, ema_dir: Path | None) -> None:
     """Print the modality classifier's precision and recall per class (docs/classifier.md).
 

@@ -85,7 +85,9 @@ def export_marts(db_path: Path, out_dir: Path) -> dict[str, object]:
             tables[name] = {
                 "file": target.name,
                 "rows": con.sql(f"SELECT count(*) FROM {name}").fetchall()[0][0],
-                "columns": [column for (column,) in con.sql(f"SELECT column_name FROM (DESCRIBE {name})").fetchall()],
+                "columns": [
+                    column for (column,) in con.sql(f"SELECT column_name FROM (DESCRIBE {name})").fetchall()
+                ],
             }
         built = con.sql("SELECT max(finished_at) FROM pipeline_runs").fetchall()[0][0]
         version = con.sql("SELECT any_value(rules_version) FROM classifier_rules").fetchall()[0][0]
@@ -120,8 +122,9 @@ def _nice_max(value: float) -> float:
     return 10 * magnitude
 
 
-def line_chart(series: dict[str, list[tuple[int, float]]], colours: dict[str, str], width: int = 880,
-               height: int = 320) -> str:
+def line_chart(
+    series: dict[str, list[tuple[int, float]]], colours: dict[str, str], width: int = 880, height: int = 320
+) -> str:
     """Lines over years, one per series, with axes, gridlines and a legend."""
     left, right, top, bottom = 50, 170, 15, 35
     years = sorted({year for points in series.values() for year, _ in points})
@@ -139,11 +142,17 @@ def line_chart(series: dict[str, list[tuple[int, float]]], colours: dict[str, st
     parts = [f"<svg viewBox='0 0 {width} {height}' role='img' class='chart'>"]
     for i in range(5):
         value = top_value * i / 4
-        parts.append(f"<line x1='{left}' x2='{width - right}' y1='{y(value):.1f}' y2='{y(value):.1f}' class='grid'/>")
-        parts.append(f"<text x='{left - 6}' y='{y(value) + 4:.1f}' class='tick' text-anchor='end'>{value:g}</text>")
+        parts.append(
+            f"<line x1='{left}' x2='{width - right}' y1='{y(value):.1f}' y2='{y(value):.1f}' class='grid'/>"
+        )
+        parts.append(
+            f"<text x='{left - 6}' y='{y(value) + 4:.1f}' class='tick' text-anchor='end'>{value:g}</text>"
+        )
     step = max(1, (x1 - x0) // 8)
     for year in range(x0, x1 + 1, step):
-        parts.append(f"<text x='{x(year):.1f}' y='{height - 12}' class='tick' text-anchor='middle'>{year}</text>")
+        parts.append(
+            f"<text x='{x(year):.1f}' y='{height - 12}' class='tick' text-anchor='middle'>{year}</text>"
+        )
     for row, (name, points) in enumerate(series.items()):
         colour = colours.get(name, "#555")
         path = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in sorted(points))
@@ -166,7 +175,9 @@ def stacked_bars(rows: dict[str, dict[str, float]], colours: dict[str, str], wid
     for index, (name, values) in enumerate(rows.items()):
         total = sum(values.values()) or 1
         y = 10 + index * (bar_height + gap)
-        parts.append(f"<text x='{label_width - 8}' y='{y + 16}' class='label' text-anchor='end'>{_esc(name)}</text>")
+        parts.append(
+            f"<text x='{label_width - 8}' y='{y + 16}' class='label' text-anchor='end'>{_esc(name)}</text>"
+        )
         x = float(label_width)
         for key in keys:
             share = values.get(key, 0) / total
@@ -178,7 +189,10 @@ def stacked_bars(rows: dict[str, dict[str, float]], colours: dict[str, str], wid
                 f"<title>{_esc(name)}: {_esc(key)} {values[key]:g} ({share:.0%})</title></rect>"
             )
             if w > 34:
-                parts.append(f"<text x='{x + w / 2:.1f}' y='{y + 16}' class='inbar' text-anchor='middle'>{share:.0%}</text>")
+                parts.append(
+                    f"<text x='{x + w / 2:.1f}' y='{y + 16}' class='inbar' "
+                    f"text-anchor='middle'>{share:.0%}</text>"
+                )
             x += w
         parts.append(f"<text x='{x + 6:.1f}' y='{y + 16}' class='tick'>{total:g}</text>")
     legend_top = len(rows) * (bar_height + gap) + 20
@@ -201,9 +215,15 @@ def bars(rows: list[tuple[str, float, str]], width: int = 880, fmt: str = "{:g}"
     for index, (label, value, colour) in enumerate(rows):
         y = 5 + index * (bar_height + gap)
         w = value / top_value * span
-        parts.append(f"<text x='{label_width - 8}' y='{y + 13}' class='label' text-anchor='end'>{_esc(label)}</text>")
-        parts.append(f"<rect x='{label_width}' y='{y}' width='{w:.1f}' height='{bar_height}' fill='{colour}' rx='2'/>")
-        parts.append(f"<text x='{label_width + w + 6:.1f}' y='{y + 13}' class='tick'>{fmt.format(value)}</text>")
+        parts.append(
+            f"<text x='{label_width - 8}' y='{y + 13}' class='label' text-anchor='end'>{_esc(label)}</text>"
+        )
+        parts.append(
+            f"<rect x='{label_width}' y='{y}' width='{w:.1f}' height='{bar_height}' fill='{colour}' rx='2'/>"
+        )
+        parts.append(
+            f"<text x='{label_width + w + 6:.1f}' y='{y + 13}' class='tick'>{fmt.format(value)}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -221,15 +241,19 @@ def _table(columns: list[str], rows: list[tuple]) -> str:
 
 
 STYLE = """
-body{font:14px/1.45 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#222;margin:0;background:#f6f7f9}
+body{font:14px/1.45 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;
+  color:#222;margin:0;background:#f6f7f9}
 main{max-width:960px;margin:0 auto;padding:24px 28px 48px;background:#fff}
-h1{font-size:26px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 6px;border-bottom:1px solid #e3e5e8;padding-bottom:4px}
+h1{font-size:26px;margin:0 0 4px}
+h2{font-size:18px;margin:32px 0 6px;border-bottom:1px solid #e3e5e8;padding-bottom:4px}
 .sub{color:#666;margin:0 0 8px}.note{color:#666;font-size:12.5px;margin:4px 0 0}
-.kpis{display:flex;gap:14px;margin:18px 0 4px}.kpi{flex:1;background:#f1f4f8;border-radius:6px;padding:10px 14px}
+.kpis{display:flex;gap:14px;margin:18px 0 4px}
+.kpi{flex:1;background:#f1f4f8;border-radius:6px;padding:10px 14px}
 .kpi b{display:block;font-size:22px}.kpi span{color:#555;font-size:12px}
 svg.chart{width:100%;height:auto;display:block}.grid{stroke:#e6e6e6}.tick{font-size:11px;fill:#555}
 .label{font-size:12px;fill:#333}.legend{font-size:12px;fill:#333}.inbar{font-size:11px;fill:#fff;font-weight:600}
-table{border-collapse:collapse;width:100%;font-size:12.5px;margin-top:6px}th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left}
+table{border-collapse:collapse;width:100%;font-size:12.5px;margin-top:6px}
+th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left}
 th{background:#f1f4f8}footer{color:#888;font-size:12px;margin-top:32px}
 """
 
@@ -293,7 +317,8 @@ def build_report(db_path: Path) -> str:
     sections = [
         "<h1>Cell and gene therapy activity by region</h1>",
         f"<p class='sub'>cgt-atlas report, generated {generated} from <code>{_esc(db_path.name)}</code>. "
-        f"Trials are counted once across registries (clusters); modality from classifier rules v{_esc(version)}.</p>",
+        f"Trials are counted once across registries (clusters); modality from classifier rules "
+        f"v{_esc(version)}.</p>",
         "<div class='kpis'>"
         f"<div class='kpi'><b>{totals[0]:,}</b><span>CGT trials (all years)</span></div>"
         f"<div class='kpi'><b>{totals[1]:,}</b><span>CGT trials active now</span></div>"
@@ -301,19 +326,32 @@ def build_report(db_path: Path) -> str:
         f"<div class='kpi'><b>{products}</b><span>approved or refused CGT products</span></div></div>",
         "<section id='trials-by-region'><h2>CGT trials started per year, by region</h2>",
         line_chart(series, REGION_COLOURS),
-        "<p class='note'>A trial with sites in two regions counts in both. The latest year is incomplete.</p></section>",
+        "<p class='note'>A trial with sites in two regions counts in both. The latest year is incomplete."
+        "</p></section>",
         "<section id='modality-mix'><h2>Modality mix by region</h2>",
         stacked_bars(mix_rows, MODALITY_COLOURS),
         "<p class='note'>Share of each region's CGT trials (all years) by primary modality; the number after "
         "each bar is the region's total.</p></section>",
         "<section id='top-countries'><h2>Top countries by CGT trials</h2>",
         bars(country_bars),
-        "<p class='note'>Trials with at least one site in the country, all start years; colour is the region.</p></section>",
-        "<section id='regulatory-lag'><h2>Regulatory lag: days from first approval anywhere to EMA approval</h2>",
+        "<p class='note'>Trials with at least one site in the country, all start years; colour is the "
+        "region.</p></section>",
+        "<section id='regulatory-lag'>"
+        "<h2>Regulatory lag: days from first approval anywhere to EMA approval</h2>",
         bars(lag_points, fmt="{:.0f} d") if lag_points else "<p class='empty'>No EMA lags.</p>",
         f"<p class='note'>{ema_first} more products were approved by EMA first (lag 0).</p>",
         _table(
-            ["product", "first", "first date", "FDA", "FDA lag (d)", "EMA", "EMA lag (d)", "PMDA", "PMDA lag (d)"],
+            [
+                "product",
+                "first",
+                "first date",
+                "FDA",
+                "FDA lag (d)",
+                "EMA",
+                "EMA lag (d)",
+                "PMDA",
+                "PMDA lag (d)",
+            ],
             lag,
         ),
         "<p class='note'>mart_regulatory_lag: lags only where both dates are known to the day.</p></section>",

@@ -52,9 +52,7 @@ class Rules:
 def read_rules(path: Path = RULES_FILE) -> Rules:
     """The rules in file order (their priority) and the version from the `# version:` line."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    version = next(
-        (line.split(":", 1)[1].strip() for line in lines if line.startswith("# version:")), None
-    )
+    version = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("# version:")), None)
     if not version:
         raise ValueError(f"{path}: no '# version: ...' line")
     rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
@@ -79,16 +77,25 @@ def _literal(text: str) -> str:
 def install_classifier(con: duckdb.DuckDBPyConnection, rules: Rules | None = None) -> None:
     """Create classifier_rules, the hit-finding macros and the classify_items() table macro."""
     rules = rules or read_rules()
-    con.execute("CREATE OR REPLACE TABLE classifier_rules (" + ", ".join(f"{c} VARCHAR" for c in COLUMNS) + ", rule_order INTEGER, rules_version VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TABLE classifier_rules ("
+        + ", ".join(f"{c} VARCHAR" for c in COLUMNS)
+        + ", rule_order INTEGER, rules_version VARCHAR)"
+    )
     con.executemany(
         "INSERT INTO classifier_rules VALUES (" + ", ".join("?" * (len(COLUMNS) + 2)) + ")",
-        [[row[c] or None for c in COLUMNS] + [order, rules.version] for order, row in enumerate(rules.rows, 1)],
+        [
+            [row[c] or None for c in COLUMNS] + [order, rules.version]
+            for order, row in enumerate(rules.rows, 1)
+        ],
     )
     cases = []
     for kind in KINDS:
         patterns = [row for row in rules.rows if row["kind"] == kind]
         combined = "|".join(f"(?:{row['pattern']})" for row in patterns)
-        con.execute(f"CREATE OR REPLACE MACRO {kind}_rule_hits(t) AS regexp_extract_all(t, {_literal(combined)})")
+        con.execute(
+            f"CREATE OR REPLACE MACRO {kind}_rule_hits(t) AS regexp_extract_all(t, {_literal(combined)})"
+        )
         tests = ", ".join(
             f"CASE WHEN regexp_matches(hit, {_literal(row['pattern'])}) THEN {_literal(row['rule_id'])} END"
             for row in patterns

@@ -108,7 +108,9 @@ def ema_report(report_dir: Path = DEFAULT_EMA_REPORT_DIR) -> Scores:
     for item_id, is_atmp in truth.items():
         got = results[item_id]
         scores.add(
-            item_id, "CGT" if is_atmp else "not CGT", "CGT" if got["is_cgt"] else "not CGT",
+            item_id,
+            "CGT" if is_atmp else "not CGT",
+            "CGT" if got["is_cgt"] else "not CGT",
             got["modality_evidence"],
         )
     return scores
@@ -171,15 +173,19 @@ def report(db_path: Path | None = None, ema_dir: Path = DEFAULT_EMA_REPORT_DIR) 
     table("Hand-labelled set (warehouse/classifier_eval.csv): modality", modality)
     table("Hand-labelled set: target antigen", target)
     if ema_dir.exists() and any(ema_dir.glob("*.xlsx")):
-        table("EMA medicines report, every human medicine: advanced-therapy flag vs is_cgt", ema_report(ema_dir))
+        table(
+            "EMA medicines report, every human medicine: advanced-therapy flag vs is_cgt", ema_report(ema_dir)
+        )
     else:
         lines.append(f"\nEMA report: none in {ema_dir}, skipped")
     if db_path is not None:
         figures = warehouse_figures(db_path)
         lines.append("\nWarehouse (ClinicalTrials.gov CAR-T set of the replay)")
-        lines.append(f"  trials: {figures['ctgov_trials']}, classified CAR-T: {figures['car_t']}"
-                     f" ({figures['car_t_share']:.1%}); CAR-T or other CAR cells: {figures['car_any_share']:.1%};"
-                     f" CAR-T with a target: {figures['car_t_with_target_share']:.1%}")
+        lines.append(
+            f"  trials: {figures['ctgov_trials']}, classified CAR-T: {figures['car_t']}"
+            f" ({figures['car_t_share']:.1%}); CAR-T or other CAR cells: {figures['car_any_share']:.1%};"
+            f" CAR-T with a target: {figures['car_t_with_target_share']:.1%}"
+        )
         for modality_label, count in figures["ctgov_modality_mix"]:
             lines.append(f"    {modality_label:46} {count}")
         lines.append(f"  EUCTR ATIMP flag vs is_cgt: {figures['euctr_atimp_agreement']}")
