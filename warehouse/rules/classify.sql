@@ -10,36 +10,51 @@ WITH input AS (
 items AS (
     SELECT DISTINCT item_id FROM query_table(input_table)
 ),
-hits AS (
-    SELECT item_id, field, 'modality' AS kind, unnest(modality_rule_hits(text)) AS hit FROM input
+-- Identical texts (the same drug named in thousands of trials) are scanned once.
+texts AS (
+    SELECT DISTINCT field = 'flags' AS is_flags, text FROM input
+),
+text_hits AS (
+    SELECT is_flags, text, 'modality' AS kind, unnest(modality_rule_hits(text)) AS hit FROM texts
     UNION ALL
-    SELECT item_id, field, 'target', unnest(target_rule_hits(text)) FROM input WHERE field <> 'flags'
+    SELECT is_flags, text, 'target', unnest(target_rule_hits(text)) FROM texts WHERE NOT is_flags
     UNION ALL
-    SELECT item_id, field, 'cell_source', unnest(cell_source_rule_hits(text)) FROM input WHERE field <> 'flags'
+    SELECT is_flags, text, 'cell_source', unnest(cell_source_rule_hits(text)) FROM texts WHERE NOT is_flags
 ),
 hit_rules AS (
     SELECT kind, hit, unnest(rules_matching(kind, hit)) AS rule_id
-    FROM (SELECT DISTINCT kind, hit FROM hits)
+    FROM (SELECT DISTINCT kind, hit FROM text_hits)
 ),
-fired AS (
-    SELECT hits.item_id, hits.field, hits.hit, rules.*,
-        rules.rule_order * 10 + list_position(['intervention', 'title', 'flags'], hits.field) AS rank
-    FROM hits
+-- Per distinct text: its best modality and cell-source rule, and its targets.
+text_labels AS (
+    SELECT
+        text_hits.is_flags,
+        text_hits.text,
+        arg_min({'rule_order': rules.rule_order, 'rule_id': rules.rule_id, 'label': rules.label,
+                 'cell_source': rules.cell_source, 'delivery': rules.delivery, 'hit': text_hits.hit},
+                rules.rule_order) FILTER (WHERE rules.kind = 'modality') AS modality,
+        list(DISTINCT {'label': rules.label, 'rule_id': rules.rule_id}) FILTER (WHERE rules.kind = 'target')
+            AS targets,
+        arg_min({'rule_order': rules.rule_order, 'rule_id': rules.rule_id, 'label': rules.label}, rules.rule_order)
+            FILTER (WHERE rules.kind = 'cell_source') AS cell_source
+    FROM text_hits
     JOIN hit_rules USING (kind, hit)
     JOIN classifier_rules AS rules USING (rule_id)
-    WHERE rules.field = CASE WHEN hits.field = 'flags' THEN 'flags' ELSE 'text' END
+    WHERE rules.field = CASE WHEN text_hits.is_flags THEN 'flags' ELSE 'text' END
+    GROUP BY text_hits.is_flags, text_hits.text
 ),
 per_item AS (
     SELECT
-        item_id,
-        arg_min({'rule_id': rule_id, 'label': label, 'cell_source': cell_source, 'delivery': delivery,
-                 'evidence': field || ': ' || hit}, rank) FILTER (WHERE kind = 'modality') AS modality,
-        string_agg(DISTINCT label, '+' ORDER BY label) FILTER (WHERE kind = 'target') AS targets,
-        string_agg(DISTINCT rule_id, ', ' ORDER BY rule_id) FILTER (WHERE kind = 'target') AS target_rules,
-        arg_min({'rule_id': rule_id, 'label': label}, rank) FILTER (WHERE kind = 'cell_source') AS cell_source,
-        any_value(rules_version) AS rules_version
-    FROM fired
-    GROUP BY item_id
+        input.item_id,
+        arg_min({'rule_id': modality.rule_id, 'label': modality.label, 'cell_source': modality.cell_source,
+                 'delivery': modality.delivery, 'evidence': input.field || ': ' || modality.hit},
+                modality.rule_order * 10 + list_position(['intervention', 'title', 'flags'], input.field))
+            FILTER (WHERE modality IS NOT NULL) AS modality,
+        list_sort(list_distinct(flatten(list(targets) FILTER (WHERE targets IS NOT NULL)))) AS targets,
+        arg_min(cell_source, cell_source.rule_order) FILTER (WHERE cell_source IS NOT NULL) AS cell_source
+    FROM input
+    JOIN text_labels ON text_labels.text = input.text AND text_labels.is_flags = (input.field = 'flags')
+    GROUP BY input.item_id
 ),
 labelled AS (
     SELECT
@@ -49,8 +64,10 @@ labelled AS (
         per_item.modality.evidence AS modality_evidence,
         per_item.modality.delivery AS rule_delivery,
         per_item.modality.cell_source AS rule_cell_source,
-        per_item.targets,
-        per_item.target_rules,
+        nullif(array_to_string(list_sort(list_distinct([t.label FOR t IN per_item.targets])), '+'), '')
+            AS targets,
+        nullif(array_to_string(list_sort(list_distinct([t.rule_id FOR t IN per_item.targets])), ', '), '')
+            AS target_rules,
         per_item.cell_source.label AS text_cell_source,
         per_item.cell_source.rule_id AS text_cell_source_rule
     FROM items
