@@ -196,5 +196,70 @@ def serve(cron: str) -> None:
     refresh_flow.serve(name="cgt-atlas-daily", cron=cron)
 
 
+@app.command()
+@click.argument("out_dir", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
+@db_option
+def export(out_dir: Path, db: Path | None) -> None:
+    """Write every mart as DIR/<mart>.parquet plus DIR/manifest.json (rows, build time, freshness).
+
+    \b
+    Example:
+      cgt-atlas export exports/ && duckdb -c "select * from 'exports/mart_regional_activity.parquet'"
+    """
+    from cgt_atlas.publish import export_marts
+
+    try:
+        manifest = export_marts(db or default_db_path(), out_dir)
+    except AtlasError as error:
+        _fail(error)
+    for name, table in manifest["tables"].items():
+        click.echo(f"{name:32} {table['rows']:>8} rows -> {out_dir / table['file']}")
+    click.echo(f"manifest: {out_dir / 'manifest.json'}")
+
+
+@app.command()
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("cgt_atlas_report.html"),
+    show_default=True,
+    help="Where to write the HTML file.",
+)
+@db_option
+def report(out: Path, db: Path | None) -> None:
+    """Write one self-contained HTML report (works offline): trials by region over time, modality
+    mix, top countries, regulatory lag, data freshness."""
+    from cgt_atlas.publish import build_report
+
+    try:
+        page = build_report(db or default_db_path())
+    except AtlasError as error:
+        _fail(error)
+    out.write_text(page, encoding="utf-8")
+    click.echo(f"report: {out} ({len(page) // 1024} KB)")
+
+
+@app.command()
+@db_option
+@click.option(
+    "--ema-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder with EMA's medicines report (*.xlsx). Default: ../shared/samples/ema.",
+)
+def evaluate(db: Path | None, ema_dir: Path | None) -> None:
+    """Print the modality classifier's precision and recall per class (docs/classifier.md).
+
+    Uses the hand-labelled set, EMA's advanced-therapy flag over its whole report, and, when the
+    warehouse exists, the ClinicalTrials.gov CAR-T set and EUCTR ATIMP flags in it.
+    """
+    from warehouse.evaluation import DEFAULT_EMA_REPORT_DIR
+    from warehouse.evaluation import report as evaluation_report
+
+    db_path = db or default_db_path()
+    click.echo(evaluation_report(db_path if db_path.exists() else None, ema_dir or DEFAULT_EMA_REPORT_DIR))
+
+
 def main() -> None:
     app()

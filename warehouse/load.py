@@ -15,6 +15,7 @@ import duckdb
 
 from cgt_atlas.errors import WarehouseBusy, WarehouseMissing
 from cgt_atlas.settings import MODELS_DIR, SEEDS_DIR, WAREHOUSE_DIR
+from warehouse.classifier import install_classifier
 
 
 @dataclass
@@ -90,6 +91,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT country_code, name, region FROM read_csv(?, header = true, all_varchar = true)",
         [str(SEEDS_DIR / "countries.csv")],
     )
+    install_classifier(con)
 
 
 def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:

@@ -3,10 +3,17 @@
 -- preferred record, or from the next record in preference order that gives them. sites: the
 -- most sites any one record lists in that country (registries repeat the same sites; EUCTR and
 -- ICTRP list a country once), so a trial held by three registries is not counted three times.
+-- modality, cell_source, target: the classification (trial_classification) of the preferred record
+-- that is CGT, else the preferred record's ('not CGT'): one modality per cluster, so marts add up.
+-- lead_sponsor: the preferred record's that names one; end_year: its completion (else primary
+-- completion) year.
 WITH member AS (
-    SELECT clusters.cluster_id, clusters.preference, trials.*
+    SELECT clusters.cluster_id, clusters.preference, trials.*, classes.is_cgt, classes.modality,
+        classes.cell_source, classes.target,
+        try_cast(left(coalesce(trials.completion_date, trials.primary_completion_date), 4) AS INTEGER) AS end_year
     FROM trial_clusters AS clusters
     JOIN stg_trials AS trials USING (trial_id)
+    JOIN trial_classification AS classes USING (trial_id)
 ),
 cluster_facts AS (
     SELECT
@@ -15,7 +22,12 @@ cluster_facts AS (
         arg_min(phase, preference) FILTER (WHERE phase IS NOT NULL) AS phase,
         arg_min(is_active, preference) FILTER (WHERE coalesce(overall_status, 'UNKNOWN') <> 'UNKNOWN')
             AS is_active,
-        arg_min(is_industry_led, preference) FILTER (WHERE lead_sponsor_class IS NOT NULL) AS is_industry_led
+        arg_min(is_industry_led, preference) FILTER (WHERE lead_sponsor_class IS NOT NULL) AS is_industry_led,
+        arg_min(lead_sponsor, preference) FILTER (WHERE lead_sponsor IS NOT NULL) AS lead_sponsor,
+        arg_min(lead_sponsor_class, preference) FILTER (WHERE lead_sponsor IS NOT NULL) AS lead_sponsor_class,
+        arg_min(end_year, preference) FILTER (WHERE end_year IS NOT NULL) AS end_year,
+        arg_min({'modality': modality, 'cell_source': cell_source, 'target': target}, (NOT is_cgt, preference))
+            AS classification
     FROM member
     GROUP BY cluster_id
 ),
@@ -35,7 +47,13 @@ SELECT
     any_value(cluster_facts.phase) AS phase,
     any_value(cluster_facts.is_active) AS is_active,
     any_value(cluster_facts.is_industry_led) AS is_industry_led,
-    max(sites) AS sites
+    max(sites) AS sites,
+    any_value(cluster_facts.classification.modality) AS modality,
+    any_value(cluster_facts.classification.cell_source) AS cell_source,
+    any_value(cluster_facts.classification.target) AS target,
+    any_value(cluster_facts.lead_sponsor) AS lead_sponsor,
+    any_value(cluster_facts.lead_sponsor_class) AS lead_sponsor_class,
+    any_value(cluster_facts.end_year) AS end_year
 FROM record_country
 JOIN cluster_facts USING (cluster_id)
 GROUP BY cluster_id, country_code

@@ -1,18 +1,49 @@
--- Grain: one row per country x start year (start_year NULL: no record of the trial gives one).
+-- Grain: one row per country x start year x modality (start_year NULL: no record of the trial gives one).
 -- Counts clusters, not registry records: a trial registered at ClinicalTrials.gov, EUCTR and a
 -- national registry counts once (trial_clusters), in every country where any of its records
--- has a site; start year, status and sponsor class are its cluster's (mart_cluster_countries).
+-- has a site; start year, status, sponsor and modality are its cluster's (mart_cluster_countries).
+-- One modality per cluster ('not CGT' included): summing over modality gives country x year figures.
 -- sites: per trial and country, the most sites any one of its records lists there.
+-- approvals: CGT products first approved that year by the country's own agency (FDA for US, PMDA for
+-- JP, ...); EMA's EU-wide approvals are counted in mart_regional_activity, not per member state.
+WITH trials AS (
+    SELECT
+        country_code,
+        any_value(country) AS country,
+        any_value(region) AS region,
+        start_year,
+        modality,
+        count(DISTINCT cluster_id) AS trials_started,
+        count(DISTINCT cluster_id) FILTER (WHERE is_active) AS trials_active,
+        sum(sites)::BIGINT AS sites,
+        round(count(DISTINCT cluster_id) FILTER (WHERE is_industry_led) / count(DISTINCT cluster_id), 4)
+            AS industry_share,
+        count(DISTINCT lead_sponsor) AS distinct_sponsors
+    FROM mart_cluster_countries
+    GROUP BY country_code, start_year, modality
+),
+approved AS (
+    SELECT firsts.country_code, countries."name" AS country, countries.region,
+        firsts.approval_year AS start_year, firsts.modality, count(*) AS approvals
+    FROM product_first_approvals AS firsts
+    JOIN countries USING (country_code)
+    GROUP BY ALL
+)
 SELECT
-    country_code,
-    any_value(country) AS country,
-    any_value(region) AS region,
-    start_year,
-    count(DISTINCT cluster_id) AS trials_started,
-    count(DISTINCT cluster_id) FILTER (WHERE is_active) AS trials_active,
-    sum(sites)::BIGINT AS sites,
-    round(count(DISTINCT cluster_id) FILTER (WHERE is_industry_led) / count(DISTINCT cluster_id), 4)
-        AS industry_share
-FROM mart_cluster_countries
-GROUP BY country_code, start_year
-ORDER BY country_code, start_year
+    coalesce(trials.country_code, approved.country_code) AS country_code,
+    coalesce(trials.country, approved.country) AS country,
+    coalesce(trials.region, approved.region) AS region,
+    coalesce(trials.start_year, approved.start_year) AS start_year,
+    coalesce(trials.modality, approved.modality) AS modality,
+    coalesce(trials.trials_started, 0) AS trials_started,
+    coalesce(trials.trials_active, 0) AS trials_active,
+    coalesce(trials.sites, 0)::BIGINT AS sites,
+    trials.industry_share,
+    coalesce(trials.distinct_sponsors, 0) AS distinct_sponsors,
+    coalesce(approved.approvals, 0) AS approvals
+FROM trials
+FULL OUTER JOIN approved
+    ON approved.country_code = trials.country_code
+    AND approved.start_year IS NOT DISTINCT FROM trials.start_year
+    AND approved.modality = trials.modality
+ORDER BY country_code, start_year, modality

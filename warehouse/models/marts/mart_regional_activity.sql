@@ -1,17 +1,54 @@
--- Grain: one row per region x start year x phase (NULLs: unknown year or phase).
+-- Grain: one row per region x start year x phase x modality (NULLs: unknown year or phase).
 -- Counts clusters, not registry records: a trial registered in several registries counts
 -- once (trial_clusters), in every region where any of its records has a site, with its
--- cluster's start year, phase, status and sponsor class (mart_cluster_countries).
--- sites: summed over the region's countries, each the most sites one record lists there.
+-- cluster's start year, phase, status, sponsor and modality (mart_cluster_countries). Every
+-- cluster has exactly one modality ('not CGT' included), so summing over modality gives the
+-- region x year x phase figures. sites: summed over the region's countries, each the most sites
+-- one record lists there. distinct_sponsors: distinct lead sponsors of those trials.
+-- approvals: CGT products first approved in the region that year with that modality
+-- (product_first_approvals); approvals have no phase, so they sit on the phase-NULL row (a row
+-- with trials_started = 0 when no trial of unknown phase started there that year).
+WITH trials AS (
+    SELECT
+        region,
+        start_year,
+        phase,
+        modality,
+        count(DISTINCT cluster_id) AS trials_started,
+        count(DISTINCT cluster_id) FILTER (WHERE is_active) AS trials_active,
+        sum(sites)::BIGINT AS sites,
+        count(DISTINCT lead_sponsor) AS distinct_sponsors,
+        round(count(DISTINCT cluster_id) FILTER (WHERE is_industry_led) / count(DISTINCT cluster_id), 4)
+            AS industry_share
+    FROM mart_cluster_countries
+    GROUP BY region, start_year, phase, modality
+),
+regional_firsts AS (
+    SELECT product_id, region, any_value(modality) AS modality,
+        min(approval_year) AS approval_year
+    FROM product_first_approvals
+    GROUP BY product_id, region
+),
+approved AS (
+    SELECT region, approval_year AS start_year, NULL::VARCHAR AS phase, modality, count(*) AS approvals
+    FROM regional_firsts
+    GROUP BY region, approval_year, modality
+)
 SELECT
-    region,
-    start_year,
-    phase,
-    count(DISTINCT cluster_id) AS trials_started,
-    count(DISTINCT cluster_id) FILTER (WHERE is_active) AS trials_active,
-    sum(sites)::BIGINT AS sites,
-    round(count(DISTINCT cluster_id) FILTER (WHERE is_industry_led) / count(DISTINCT cluster_id), 4)
-        AS industry_share
-FROM mart_cluster_countries
-GROUP BY region, start_year, phase
-ORDER BY region, start_year, phase
+    coalesce(trials.region, approved.region) AS region,
+    coalesce(trials.start_year, approved.start_year) AS start_year,
+    coalesce(trials.phase, approved.phase) AS phase,
+    coalesce(trials.modality, approved.modality) AS modality,
+    coalesce(trials.trials_started, 0) AS trials_started,
+    coalesce(trials.trials_active, 0) AS trials_active,
+    coalesce(trials.sites, 0)::BIGINT AS sites,
+    trials.industry_share,
+    coalesce(trials.distinct_sponsors, 0) AS distinct_sponsors,
+    coalesce(approved.approvals, 0) AS approvals
+FROM trials
+FULL OUTER JOIN approved
+    ON approved.region = trials.region
+    AND approved.start_year IS NOT DISTINCT FROM trials.start_year
+    AND trials.phase IS NULL
+    AND approved.modality = trials.modality
+ORDER BY region, start_year, phase, modality

@@ -1,0 +1,373 @@
+"""Publishing for dashboards and people: marts as Parquet with a manifest, and one offline HTML report.
+
+Both read the warehouse through a read-only connection. The report draws its charts as inline SVG,
+so the file needs nothing from the network.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse.load import connect_reader
+
+REGION_COLOURS = {
+    "North America": "#1f77b4",
+    "Europe": "#2ca02c",
+    "Asia-Pacific": "#d62728",
+    "Latin America": "#ff7f0e",
+    "Middle East & Africa": "#9467bd",
+}
+MODALITY_COLOURS = {
+    "CAR-T": "#1f77b4",
+    "CAR-NK and other CAR cells": "#aec7e8",
+    "TCR-T": "#ff7f0e",
+    "TIL": "#ffbb78",
+    "other gene-modified cell therapy": "#2ca02c",
+    "AAV gene therapy": "#98df8a",
+    "lentiviral or retroviral ex vivo gene therapy": "#d62728",
+    "other viral-vector gene therapy": "#ff9896",
+    "oncolytic virus": "#9467bd",
+    "gene editing": "#c5b0d5",
+    "non-viral gene therapy": "#8c564b",
+    "non-genetically-modified cell therapy": "#e377c2",
+    "tissue-engineered product": "#bcbd22",
+    "unclassified CGT": "#7f7f7f",
+    "not CGT": "#dddddd",
+}
+
+
+def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        name
+        for (name,) in con.sql(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_name LIKE 'mart\\_%' ESCAPE '\\' AND table_type = 'BASE TABLE' ORDER BY table_name"
+        ).fetchall()
+    ]
+
+
+def freshness(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """The last successful run of each source: when, how, and its watermark."""
+    rows = con.sql(
+        """
+        SELECT source, arg_max(run_id, finished_at), arg_max(mode, finished_at), max(finished_at),
+            arg_max(rows_loaded, finished_at), max(watermark)
+        FROM pipeline_runs GROUP BY source ORDER BY source
+        """
+    ).fetchall()
+    return [
+        {
+            "source": source,
+            "run_id": run_id,
+            "mode": mode,
+            "finished_at": finished.isoformat() if finished else None,
+            "rows_loaded": loaded,
+            "watermark": watermark,
+        }
+        for source, run_id, mode, finished, loaded, watermark in rows
+    ]
+
+
+def export_marts(db_path: Path, out_dir: Path) -> dict[str, object]:
+    """Write every mart as DIR/<mart>.parquet and DIR/manifest.json; returns the manifest."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = connect_reader(db_path)
+    try:
+        tables = {}
+        for name in mart_names(con):
+            target = out_dir / f"{name}.parquet"
+            con.execute(f"COPY {name} TO '{target}' (FORMAT parquet)")
+            tables[name] = {
+                "file": target.name,
+                "rows": con.sql(f"SELECT count(*) FROM {name}").fetchall()[0][0],
+                "columns": [
+                    column for (column,) in con.sql(f"SELECT column_name FROM (DESCRIBE {name})").fetchall()
+                ],
+            }
+        built = con.sql("SELECT max(finished_at) FROM pipeline_runs").fetchall()[0][0]
+        version = con.sql("SELECT any_value(rules_version) FROM classifier_rules").fetchall()[0][0]
+        manifest = {
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "warehouse": str(db_path),
+            "built_at": built.isoformat() if built else None,
+            "classifier_rules_version": version,
+            "sources": freshness(con),
+            "tables": tables,
+        }
+    finally:
+        con.close()
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+# --- SVG charts -------------------------------------------------------------------------------------
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def line_chart(
+    series: dict[str, list[tuple[int, float]]], colours: dict[str, str], width: int = 880, height: int = 320
+) -> str:
+    """Lines over years, one per series, with axes, gridlines and a legend."""
+    left, right, top, bottom = 50, 170, 15, 35
+    years = sorted({year for points in series.values() for year, _ in points})
+    if not years:
+        return "<p class='empty'>No data.</p>"
+    top_value = _nice_max(max(value for points in series.values() for _, value in points))
+    x0, x1 = years[0], max(years[-1], years[0] + 1)
+
+    def x(year: int) -> float:
+        return left + (year - x0) / (x1 - x0) * (width - left - right)
+
+    def y(value: float) -> float:
+        return top + (1 - value / top_value) * (height - top - bottom)
+
+    parts = [f"<svg viewBox='0 0 {width} {height}' role='img' class='chart'>"]
+    for i in range(5):
+        value = top_value * i / 4
+        parts.append(
+            f"<line x1='{left}' x2='{width - right}' y1='{y(value):.1f}' y2='{y(value):.1f}' class='grid'/>"
+        )
+        parts.append(
+            f"<text x='{left - 6}' y='{y(value) + 4:.1f}' class='tick' text-anchor='end'>{value:g}</text>"
+        )
+    step = max(1, (x1 - x0) // 8)
+    for year in range(x0, x1 + 1, step):
+        parts.append(
+            f"<text x='{x(year):.1f}' y='{height - 12}' class='tick' text-anchor='middle'>{year}</text>"
+        )
+    for row, (name, points) in enumerate(series.items()):
+        colour = colours.get(name, "#555")
+        path = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in sorted(points))
+        parts.append(f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='2.2'/>")
+        ly = top + 8 + row * 20
+        parts.append(f"<rect x='{width - right + 14}' y='{ly - 9}' width='12' height='12' fill='{colour}'/>")
+        parts.append(f"<text x='{width - right + 32}' y='{ly + 1}' class='legend'>{_esc(name)}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_bars(rows: dict[str, dict[str, float]], colours: dict[str, str], width: int = 880) -> str:
+    """One horizontal bar per row, split into shares of its total, with a legend below."""
+    label_width, bar_height, gap = 160, 24, 10
+    keys = [key for key in colours if any(key in parts for parts in rows.values())]
+    legend_rows = (len(keys) + 2) // 3
+    height = len(rows) * (bar_height + gap) + 20 + legend_rows * 20
+    parts = [f"<svg viewBox='0 0 {width} {height}' role='img' class='chart'>"]
+    span = width - label_width - 70
+    for index, (name, values) in enumerate(rows.items()):
+        total = sum(values.values()) or 1
+        y = 10 + index * (bar_height + gap)
+        parts.append(
+            f"<text x='{label_width - 8}' y='{y + 16}' class='label' text-anchor='end'>{_esc(name)}</text>"
+        )
+        x = float(label_width)
+        for key in keys:
+            share = values.get(key, 0) / total
+            if share <= 0:
+                continue
+            w = share * span
+            parts.append(
+                f"<rect x='{x:.1f}' y='{y}' width='{w:.1f}' height='{bar_height}' fill='{colours[key]}'>"
+                f"<title>{_esc(name)}: {_esc(key)} {values[key]:g} ({share:.0%})</title></rect>"
+            )
+            if w > 34:
+                parts.append(
+                    f"<text x='{x + w / 2:.1f}' y='{y + 16}' class='inbar' "
+                    f"text-anchor='middle'>{share:.0%}</text>"
+                )
+            x += w
+        parts.append(f"<text x='{x + 6:.1f}' y='{y + 16}' class='tick'>{total:g}</text>")
+    legend_top = len(rows) * (bar_height + gap) + 20
+    for index, key in enumerate(keys):
+        lx = 10 + (index % 3) * (width // 3)
+        ly = legend_top + (index // 3) * 20
+        parts.append(f"<rect x='{lx}' y='{ly - 10}' width='12' height='12' fill='{colours[key]}'/>")
+        parts.append(f"<text x='{lx + 18}' y='{ly}' class='legend'>{_esc(key)}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bars(rows: list[tuple[str, float, str]], width: int = 880, fmt: str = "{:g}") -> str:
+    """Horizontal bars (label, value, colour), largest first as given."""
+    label_width, bar_height, gap = 180, 18, 6
+    height = len(rows) * (bar_height + gap) + 10
+    top_value = max((value for _, value, _ in rows), default=1) or 1
+    span = width - label_width - 80
+    parts = [f"<svg viewBox='0 0 {width} {height}' role='img' class='chart'>"]
+    for index, (label, value, colour) in enumerate(rows):
+        y = 5 + index * (bar_height + gap)
+        w = value / top_value * span
+        parts.append(
+            f"<text x='{label_width - 8}' y='{y + 13}' class='label' text-anchor='end'>{_esc(label)}</text>"
+        )
+        parts.append(
+            f"<rect x='{label_width}' y='{y}' width='{w:.1f}' height='{bar_height}' fill='{colour}' rx='2'/>"
+        )
+        parts.append(
+            f"<text x='{label_width + w + 6:.1f}' y='{y + 13}' class='tick'>{fmt.format(value)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _short(name: str, limit: int = 30) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _table(columns: list[str], rows: list[tuple]) -> str:
+    head = "".join(f"<th>{_esc(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{'' if v is None else _esc(v)}</td>" for v in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+STYLE = """
+body{font:14px/1.45 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;
+  color:#222;margin:0;background:#f6f7f9}
+main{max-width:960px;margin:0 auto;padding:24px 28px 48px;background:#fff}
+h1{font-size:26px;margin:0 0 4px}
+h2{font-size:18px;margin:32px 0 6px;border-bottom:1px solid #e3e5e8;padding-bottom:4px}
+.sub{color:#666;margin:0 0 8px}.note{color:#666;font-size:12.5px;margin:4px 0 0}
+.kpis{display:flex;gap:14px;margin:18px 0 4px}
+.kpi{flex:1;background:#f1f4f8;border-radius:6px;padding:10px 14px}
+.kpi b{display:block;font-size:22px}.kpi span{color:#555;font-size:12px}
+svg.chart{width:100%;height:auto;display:block}.grid{stroke:#e6e6e6}.tick{font-size:11px;fill:#555}
+.label{font-size:12px;fill:#333}.legend{font-size:12px;fill:#333}.inbar{font-size:11px;fill:#fff;font-weight:600}
+table{border-collapse:collapse;width:100%;font-size:12.5px;margin-top:6px}
+th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left}
+th{background:#f1f4f8}footer{color:#888;font-size:12px;margin-top:32px}
+"""
+
+
+def build_report(db_path: Path) -> str:
+    """The HTML report: self-contained (inline CSS and SVG, no scripts, nothing fetched)."""
+    con = connect_reader(db_path)
+    try:
+        by_year = con.sql(
+            """
+            SELECT region, start_year, sum(trials_started) FROM mart_regional_activity
+            WHERE modality <> 'not CGT' AND start_year BETWEEN 2005 AND year(current_date)
+            GROUP BY ALL ORDER BY ALL
+            """
+        ).fetchall()
+        mix = con.sql(
+            """
+            SELECT region, modality, sum(trials_started) FROM mart_regional_activity
+            WHERE modality <> 'not CGT' GROUP BY ALL
+            """
+        ).fetchall()
+        countries = con.sql(
+            """
+            SELECT country, any_value(region), sum(trials_started) AS trials FROM mart_country_activity
+            WHERE modality <> 'not CGT' GROUP BY country ORDER BY trials DESC, country LIMIT 15
+            """
+        ).fetchall()
+        lag = con.sql(
+            """
+            SELECT canonical_name, first_agency, first_date, fda_approval_date, fda_lag_days,
+                ema_approval_date, ema_lag_days, pmda_approval_date, pmda_lag_days
+            FROM mart_regulatory_lag WHERE first_date IS NOT NULL ORDER BY first_date
+            """
+        ).fetchall()
+        totals = con.sql(
+            """
+            SELECT count(DISTINCT cluster_id) FILTER (WHERE modality <> 'not CGT'),
+                count(DISTINCT cluster_id) FILTER (WHERE modality <> 'not CGT' AND is_active),
+                count(DISTINCT country_code) FILTER (WHERE modality <> 'not CGT')
+            FROM mart_cluster_countries
+            """
+        ).fetchall()[0]
+        products = con.sql("SELECT count(*) FROM products").fetchall()[0][0]
+        fresh = freshness(con)
+        version = con.sql("SELECT any_value(rules_version) FROM classifier_rules").fetchall()[0][0]
+    finally:
+        con.close()
+
+    series: dict[str, list[tuple[int, float]]] = {}
+    for region, year, trials in by_year:
+        series.setdefault(region, []).append((year, float(trials)))
+    mix_rows: dict[str, dict[str, float]] = {}
+    for region, modality, trials in sorted(mix):
+        mix_rows.setdefault(region, {})[modality] = float(trials)
+    country_bars = [(c, float(t), REGION_COLOURS.get(r, "#555")) for c, r, t in countries]
+    ema_lags = sorted(((row[0], float(row[6])) for row in lag if row[6] is not None), key=lambda r: -r[1])
+    lag_points = [(_short(name), days, "#2ca02c") for name, days in ema_lags if days > 0]
+    ema_first = sum(1 for _, days in ema_lags if days == 0)
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+    sections = [
+        "<h1>Cell and gene therapy activity by region</h1>",
+        f"<p class='sub'>cgt-atlas report, generated {generated} from <code>{_esc(db_path.name)}</code>. "
+        f"Trials are counted once across registries (clusters); modality from classifier rules "
+        f"v{_esc(version)}.</p>",
+        "<div class='kpis'>"
+        f"<div class='kpi'><b>{totals[0]:,}</b><span>CGT trials (all years)</span></div>"
+        f"<div class='kpi'><b>{totals[1]:,}</b><span>CGT trials active now</span></div>"
+        f"<div class='kpi'><b>{totals[2]}</b><span>countries with a CGT trial site</span></div>"
+        f"<div class='kpi'><b>{products}</b><span>approved or refused CGT products</span></div></div>",
+        "<section id='trials-by-region'><h2>CGT trials started per year, by region</h2>",
+        line_chart(series, REGION_COLOURS),
+        "<p class='note'>A trial with sites in two regions counts in both. The latest year is incomplete."
+        "</p></section>",
+        "<section id='modality-mix'><h2>Modality mix by region</h2>",
+        stacked_bars(mix_rows, MODALITY_COLOURS),
+        "<p class='note'>Share of each region's CGT trials (all years) by primary modality; the number after "
+        "each bar is the region's total.</p></section>",
+        "<section id='top-countries'><h2>Top countries by CGT trials</h2>",
+        bars(country_bars),
+        "<p class='note'>Trials with at least one site in the country, all start years; colour is the "
+        "region.</p></section>",
+        "<section id='regulatory-lag'>"
+        "<h2>Regulatory lag: days from first approval anywhere to EMA approval</h2>",
+        bars(lag_points, fmt="{:.0f} d") if lag_points else "<p class='empty'>No EMA lags.</p>",
+        f"<p class='note'>{ema_first} more products were approved by EMA first (lag 0).</p>",
+        _table(
+            [
+                "product",
+                "first",
+                "first date",
+                "FDA",
+                "FDA lag (d)",
+                "EMA",
+                "EMA lag (d)",
+                "PMDA",
+                "PMDA lag (d)",
+            ],
+            lag,
+        ),
+        "<p class='note'>mart_regulatory_lag: lags only where both dates are known to the day.</p></section>",
+        "<section id='freshness'><h2>Data freshness</h2>",
+        _table(
+            ["source", "last run", "mode", "finished", "records", "watermark"],
+            [tuple(row.values()) for row in fresh],
+        ),
+        "</section>",
+        "<footer>Sources: ClinicalTrials.gov, EU CTR, WHO ICTRP, EMA, FDA and curated agency facts. "
+        "Definitions: docs/data-contract.md and docs/classifier.md.</footer>",
+    ]
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>cgt-atlas report</title><style>{STYLE}</style></head><body><main>"
+        + "".join(sections)
+        + "</main></body></html>"
+    )

@@ -1,0 +1,249 @@
+"""The modality classifier, its measured quality floor, the modality-grained marts, export and report."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cgt_atlas import pipeline
+from cgt_atlas.landing import new_run_id
+from cgt_atlas.publish import build_report, export_marts
+from tests.conftest import shared_path
+from warehouse.classifier import MODALITIES, read_rules
+from warehouse.evaluation import classify_texts, ema_report, hand_labelled, warehouse_figures
+from warehouse.load import connect_reader, load_runs
+
+SOURCES = ("ctgov", "euctr", "ictrp", "ema", "curated")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every source of the replay, loaded through the same steps as the flow (no Prefect)."""
+    replay = shared_path("replay")
+    data = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CGT_ATLAS_DATA", str(data))
+        run_id = new_run_id()
+        runs = []
+        for source in SOURCES:
+            landed = pipeline.find_replay(source, replay)
+            assert landed is not None, source
+            summaries = [
+                pipeline.stage_one_chunk(source, run_id, pages, n)
+                for n, pages in enumerate(pipeline.chunks(landed.pages), start=1)
+            ]
+            runs.append(pipeline.summarise_run(landed, run_id, pipeline.now_iso(), False, summaries))
+        load_runs(data / "atlas.duckdb", runs)
+    yield data / "atlas.duckdb"
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    con = connect_reader(db)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+# --- rules ------------------------------------------------------------------------------------------
+
+
+def test_rules_file_is_versioned_and_every_modality_rule_names_a_known_modality() -> None:
+    rules = read_rules()
+    assert re.fullmatch(r"\d{4}\.\d{2}\.\d+", rules.version)
+    labels = {row["label"] for row in rules.rows if row["kind"] == "modality"}
+    assert labels <= set(MODALITIES)
+
+
+@pytest.mark.parametrize(
+    ("text", "modality", "target", "rule"),
+    [
+        ("Tisagenlecleucel | Fludarabine", "CAR-T", "CD19", "car_inn"),
+        ("Anti-BCMA CAR-T cells", "CAR-T", "BCMA", "car_explicit"),
+        ("CD19-directed CAR-NK cells from cord blood", "CAR-NK and other CAR cells", "CD19", "car_nk"),
+        ("NY-ESO-1 TCR-engineered T cells", "TCR-T", "NY-ESO-1", "tcr_t"),
+        ("lifileucel", "TIL", None, "til"),
+        ("onasemnogene abeparvovec", "AAV gene therapy", None, "aav"),
+        ("exagamglogene autotemcel", "gene editing", None, "gene_editing_ex_vivo"),
+        (
+            "betibeglogene autotemcel",
+            "lentiviral or retroviral ex vivo gene therapy",
+            None,
+            "lenti_retro_ex_vivo",
+        ),
+        ("talimogene laherparepvec", "oncolytic virus", None, "oncolytic"),
+        (
+            "Allogeneic bone marrow mesenchymal stem cells",
+            "non-genetically-modified cell therapy",
+            None,
+            "non_gm_cell",
+        ),
+        ("Carfilzomib | Carboplatin", "not CGT", None, "no_rule_fired"),
+        ("Driving a car after stroke", "not CGT", None, "no_rule_fired"),
+        ("Brentuximab vedotin in peripheral T-cell lymphoma", "not CGT", None, "no_rule_fired"),
+    ],
+)
+def test_hand_written_examples(text: str, modality: str, target: str | None, rule: str) -> None:
+    got = classify_texts([("x", text)])["x"]
+    assert (got["modality"], got["target"], got["modality_rule"]) == (modality, target, rule)
+    assert got["is_cgt"] == (modality != "not CGT")
+
+
+def test_cell_source_and_delivery_come_with_the_label() -> None:
+    got = classify_texts([("a", "UCART19 allogeneic CAR-T"), ("b", "voretigene neparvovec")])
+    assert (got["a"]["cell_source"], got["a"]["delivery"]) == ("allogeneic", "ex vivo")
+    assert (got["b"]["cell_source"], got["b"]["delivery"]) == ("not applicable", "in vivo")
+
+
+# --- quality floor (docs/classifier.md records the figures) -----------------------------------------
+
+
+def test_quality_floor_on_the_hand_labelled_set() -> None:
+    modality, target = hand_labelled()
+    correct = sum(modality.true_positive.values())
+    assert correct / sum(modality.support.values()) >= 0.95
+    assert modality.recall("CAR-T") == 1.0 and modality.precision("not CGT") == 1.0
+    assert sum(target.true_positive.values()) / sum(target.support.values()) >= 0.95
+
+
+def test_quality_floor_on_emas_whole_report() -> None:
+    scores = ema_report(shared_path("samples", "ema"))
+    assert scores.support["CGT"] == 35 and scores.support["not CGT"] > 2000
+    assert scores.recall("CGT") >= 0.97
+    assert scores.precision("CGT") >= 0.85  # 4 of the 5 "false" positives are withdrawn gene/cell therapies
+    assert scores.precision("not CGT") >= 0.999
+
+
+def test_replay_car_t_set_is_classified_car_t_with_targets(warehouse: Path) -> None:
+    figures = warehouse_figures(warehouse)
+    assert figures["ctgov_trials"] == 2274
+    assert figures["car_t_share"] >= 0.86
+    assert figures["car_any_share"] >= 0.92
+    assert figures["car_t_with_target_share"] >= 0.70
+
+
+# --- marts ------------------------------------------------------------------------------------------
+
+
+def test_every_record_and_cluster_has_exactly_one_modality(warehouse: Path) -> None:
+    assert _rows(warehouse, "SELECT count(*), count(DISTINCT trial_id) FROM trial_classification") == _rows(
+        warehouse, "SELECT count(*), count(*) FROM trials"
+    )
+    assert _rows(
+        warehouse,
+        "SELECT count(*) FROM (SELECT cluster_id FROM mart_cluster_countries "
+        "GROUP BY cluster_id HAVING count(DISTINCT modality) <> 1 OR count(modality) <> count(*))",
+    ) == [(0,)]
+
+
+PRE_MODALITY_REGIONAL = """
+    SELECT region, start_year, phase, count(DISTINCT cluster_id), 
+        count(DISTINCT cluster_id) FILTER (WHERE is_active),
+        sum(sites)::BIGINT
+    FROM mart_cluster_countries GROUP BY ALL
+"""
+SUMMED_REGIONAL = """
+    SELECT region, start_year, phase, sum(trials_started)::BIGINT,
+        sum(trials_active)::BIGINT, sum(sites)::BIGINT
+    FROM mart_regional_activity GROUP BY ALL HAVING sum(trials_started) > 0
+"""
+PRE_MODALITY_COUNTRY = """
+    SELECT country_code, start_year, count(DISTINCT cluster_id), 
+        count(DISTINCT cluster_id) FILTER (WHERE is_active),
+        sum(sites)::BIGINT
+    FROM mart_cluster_countries GROUP BY ALL
+"""
+SUMMED_COUNTRY = """
+    SELECT country_code, start_year, sum(trials_started)::BIGINT,
+        sum(trials_active)::BIGINT, sum(sites)::BIGINT
+    FROM mart_country_activity GROUP BY ALL HAVING sum(trials_started) > 0
+"""
+
+
+def test_summing_over_modality_gives_the_pre_modality_figures(warehouse: Path) -> None:
+    assert sorted(_rows(warehouse, SUMMED_REGIONAL), key=str) == sorted(
+        _rows(warehouse, PRE_MODALITY_REGIONAL), key=str
+    )
+    assert sorted(_rows(warehouse, SUMMED_COUNTRY), key=str) == sorted(
+        _rows(warehouse, PRE_MODALITY_COUNTRY), key=str
+    )
+    assert (
+        _rows(
+            warehouse, "SELECT sum(trials_started) FROM mart_regional_activity WHERE region = 'Asia-Pacific'"
+        )[0][0]
+        > 1000
+    )
+
+
+def test_approvals_and_the_new_marts(warehouse: Path) -> None:
+    approvals = dict(
+        _rows(
+            warehouse,
+            "SELECT region, sum(approvals) FROM mart_regional_activity "
+            "GROUP BY ALL HAVING sum(approvals) > 0",
+        )
+    )
+    products = dict(
+        _rows(
+            warehouse, "SELECT region, count(DISTINCT product_id) FROM product_first_approvals GROUP BY ALL"
+        )
+    )
+    assert approvals == products
+    assert _rows(
+        warehouse, "SELECT count(*) FROM mart_regional_activity WHERE approvals > 0 AND phase IS NOT NULL"
+    ) == [(0,)]
+    share = _rows(
+        warehouse, "SELECT min(multi_region_share), max(multi_region_share) FROM mart_collaboration"
+    )[0]
+    assert 0 <= share[0] <= share[1] <= 1
+    assert _rows(warehouse, "SELECT max(sponsor_rank) <= 25 + 10, count(DISTINCT region) FROM mart_sponsors")[
+        0
+    ] == (
+        True,
+        5,
+    )
+    index = _rows(
+        warehouse,
+        "SELECT count(*) FROM mart_manufacturing_activity WHERE manufacturing_index <> "
+        "3 * per_patient_trials + batch_trials + 2 * unclassified_trials + 10 * products_on_market "
+        "OR NOT is_proxy",
+    )
+    assert index == [(0,)]
+
+
+# --- publishing -------------------------------------------------------------------------------------
+
+
+def test_export_writes_every_mart_with_a_manifest_that_matches_the_parquet(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    manifest = export_marts(warehouse, tmp_path / "out")
+    on_disk = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert on_disk["tables"] == manifest["tables"]
+    assert {
+        "mart_regional_activity",
+        "mart_country_activity",
+        "mart_collaboration",
+        "mart_sponsors",
+        "mart_manufacturing_activity",
+        "mart_regulatory_lag",
+    } <= set(manifest["tables"])
+    assert {source["source"] for source in manifest["sources"]} == set(SOURCES)
+    assert manifest["built_at"] and manifest["classifier_rules_version"]
+    for name, table in manifest["tables"].items():
+        path = tmp_path / "out" / table["file"]
+        assert duckdb.sql(f"SELECT count(*) FROM '{path}'").fetchall()[0][0] == table["rows"], name
+
+
+def test_report_is_one_self_contained_file_with_every_chart(warehouse: Path) -> None:
+    page = build_report(warehouse)
+    assert not re.search(r"""(?:src|href)\s*=\s*['"]?\s*(?:https?:)?//""", page, re.I)
+    assert "<script" not in page.lower() and "<link" not in page.lower()
+    for section in ("trials-by-region", "modality-mix", "top-countries", "regulatory-lag", "freshness"):
+        assert f"id='{section}'" in page
+    assert page.count("<svg") >= 4

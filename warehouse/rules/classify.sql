@@ -1,0 +1,94 @@
+-- classify_items(input_table): one row per item_id of input_table (item_id, field, text), where field is
+-- 'intervention', 'title' or 'flags'. The modality is the label of the first rule in file order that fires
+-- anywhere in the item's texts (intervention texts before titles before flags on a tie); no rule: 'not CGT'.
+CREATE OR REPLACE MACRO classify_items(input_table) AS TABLE
+WITH input AS (
+    SELECT item_id, field, lower(text) AS text
+    FROM query_table(input_table)
+    WHERE nullif(text, '') IS NOT NULL
+),
+items AS (
+    SELECT DISTINCT item_id FROM query_table(input_table)
+),
+-- Identical texts (the same drug named in thousands of trials) are scanned once.
+texts AS (
+    SELECT DISTINCT field = 'flags' AS is_flags, text FROM input
+),
+text_hits AS (
+    SELECT is_flags, text, 'modality' AS kind, unnest(modality_rule_hits(text)) AS hit FROM texts
+    UNION ALL
+    SELECT is_flags, text, 'target', unnest(target_rule_hits(text)) FROM texts WHERE NOT is_flags
+    UNION ALL
+    SELECT is_flags, text, 'cell_source', unnest(cell_source_rule_hits(text)) FROM texts WHERE NOT is_flags
+),
+hit_rules AS (
+    SELECT kind, hit, unnest(rules_matching(kind, hit)) AS rule_id
+    FROM (SELECT DISTINCT kind, hit FROM text_hits)
+),
+-- Per distinct text: its best modality and cell-source rule, and its targets.
+text_labels AS (
+    SELECT
+        text_hits.is_flags,
+        text_hits.text,
+        arg_min({'rule_order': rules.rule_order, 'rule_id': rules.rule_id, 'label': rules.label,
+                 'cell_source': rules.cell_source, 'delivery': rules.delivery, 'hit': text_hits.hit},
+                rules.rule_order) FILTER (WHERE rules.kind = 'modality') AS modality,
+        list(DISTINCT {'label': rules.label, 'rule_id': rules.rule_id}) FILTER (WHERE rules.kind = 'target')
+            AS targets,
+        arg_min({'rule_order': rules.rule_order, 'rule_id': rules.rule_id, 'label': rules.label}, rules.rule_order)
+            FILTER (WHERE rules.kind = 'cell_source') AS cell_source
+    FROM text_hits
+    JOIN hit_rules USING (kind, hit)
+    JOIN classifier_rules AS rules USING (rule_id)
+    WHERE rules.field = CASE WHEN text_hits.is_flags THEN 'flags' ELSE 'text' END
+    GROUP BY text_hits.is_flags, text_hits.text
+),
+per_item AS (
+    SELECT
+        input.item_id,
+        arg_min({'rule_id': modality.rule_id, 'label': modality.label, 'cell_source': modality.cell_source,
+                 'delivery': modality.delivery, 'evidence': input.field || ': ' || modality.hit},
+                modality.rule_order * 10 + list_position(['intervention', 'title', 'flags'], input.field))
+            FILTER (WHERE modality IS NOT NULL) AS modality,
+        list_sort(list_distinct(flatten(list(targets) FILTER (WHERE targets IS NOT NULL)))) AS targets,
+        arg_min(cell_source, cell_source.rule_order) FILTER (WHERE cell_source IS NOT NULL) AS cell_source
+    FROM input
+    JOIN text_labels ON text_labels.text = input.text AND text_labels.is_flags = (input.field = 'flags')
+    GROUP BY input.item_id
+),
+labelled AS (
+    SELECT
+        items.item_id,
+        coalesce(per_item.modality.label, 'not CGT') AS modality,
+        coalesce(per_item.modality.rule_id, 'no_rule_fired') AS modality_rule,
+        per_item.modality.evidence AS modality_evidence,
+        per_item.modality.delivery AS rule_delivery,
+        per_item.modality.cell_source AS rule_cell_source,
+        nullif(array_to_string(list_sort(list_distinct([t.label FOR t IN per_item.targets])), '+'), '')
+            AS targets,
+        nullif(array_to_string(list_sort(list_distinct([t.rule_id FOR t IN per_item.targets])), ', '), '')
+            AS target_rules,
+        per_item.cell_source.label AS text_cell_source,
+        per_item.cell_source.rule_id AS text_cell_source_rule
+    FROM items
+    LEFT JOIN per_item USING (item_id)
+)
+SELECT
+    item_id,
+    modality <> 'not CGT' AS is_cgt,
+    modality,
+    modality_rule,
+    modality_evidence,
+    CASE WHEN modality IN ('CAR-T', 'CAR-NK and other CAR cells', 'TCR-T') THEN targets END AS target,
+    CASE WHEN modality IN ('CAR-T', 'CAR-NK and other CAR cells', 'TCR-T') THEN target_rules END AS target_rule,
+    CASE
+        WHEN modality = 'not CGT' THEN NULL
+        WHEN rule_cell_source = 'not applicable' THEN 'not applicable'
+        ELSE coalesce(text_cell_source, rule_cell_source, 'unknown')
+    END AS cell_source,
+    CASE WHEN modality <> 'not CGT' AND rule_cell_source IS DISTINCT FROM 'not applicable'
+        THEN coalesce(text_cell_source_rule, CASE WHEN rule_cell_source IS NOT NULL THEN modality_rule END) END
+        AS cell_source_rule,
+    CASE WHEN modality <> 'not CGT' THEN rule_delivery END AS delivery,
+    (SELECT any_value(rules_version) FROM classifier_rules) AS rules_version
+FROM labelled
