@@ -152,6 +152,8 @@ class Trial(pa.DataFrameModel):
     registry: str = pa.Field(isin=REGISTRIES)
     title: str = pa.Field(nullable=True)
     official_title: str = pa.Field(nullable=True)
+    brief_summary: Optional[str] = pa.Field(nullable=True)  # noqa: UP045 - pandera reads Optional
+    keywords: Optional[pl.List(pl.Utf8)] = pa.Field(nullable=True)  # noqa: UP045
     phase: str = pa.Field(nullable=True, isin=PHASES)
     overall_status: str = pa.Field(nullable=True, isin=OVERALL_STATUSES)
     study_type: str = pa.Field(nullable=True, isin=STUDY_TYPES)

@@ -6,6 +6,8 @@ CREATE TABLE IF NOT EXISTS trials (
     source VARCHAR,               -- the source module that loaded it (ctgov, euctr, ictrp, ...)
     title VARCHAR,
     official_title VARCHAR,
+    brief_summary VARCHAR,        -- the registry's brief summary (classifier input)
+    keywords VARCHAR[],           -- the registry's keywords (classifier input)
     phase VARCHAR,
     overall_status VARCHAR,
     study_type VARCHAR,
@@ -26,6 +28,8 @@ CREATE TABLE IF NOT EXISTS trials (
 );
 -- Columns added after the first release, for warehouses built before them.
 ALTER TABLE trials ADD COLUMN IF NOT EXISTS source VARCHAR;
+ALTER TABLE trials ADD COLUMN IF NOT EXISTS brief_summary VARCHAR;
+ALTER TABLE trials ADD COLUMN IF NOT EXISTS keywords VARCHAR[];
 CREATE TABLE IF NOT EXISTS trial_sites (
     trial_id VARCHAR,             -- key: (trial_id, site_index)
     site_index BIGINT,

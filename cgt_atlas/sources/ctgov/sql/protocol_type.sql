@@ -20,6 +20,7 @@ STRUCT(
         leadSponsor STRUCT("name" VARCHAR, "class" VARCHAR),
         collaborators STRUCT("name" VARCHAR, "class" VARCHAR)[]
     ),
+    descriptionModule STRUCT(briefSummary VARCHAR),
     conditionsModule STRUCT(conditions VARCHAR[], keywords VARCHAR[]),
     designModule STRUCT(
         studyType VARCHAR,

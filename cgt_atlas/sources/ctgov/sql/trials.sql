@@ -4,6 +4,8 @@ SELECT
     'ctgov' AS registry,
     ps.identificationModule.briefTitle AS title,
     ps.identificationModule.officialTitle AS official_title,
+    ps.descriptionModule.briefSummary AS brief_summary,
+    ps.conditionsModule.keywords AS keywords,
     CASE WHEN len(ps.designModule.phases) > 0
         THEN array_to_string(list_sort(ps.designModule.phases), '/') END AS phase,
     ps.statusModule.overallStatus AS overall_status,
