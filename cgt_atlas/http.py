@@ -66,12 +66,24 @@ class PoliteClient:
 
     def get(self, url: str, params: Mapping[str, Any] | None = None) -> requests.Response:
         """GET with retries on 429/5xx and connection trouble; raises on anything else non-2xx."""
+        return self._request("GET", url, params=params)
+
+    def post(self, url: str, json: Any = None, params: Mapping[str, Any] | None = None) -> requests.Response:
+        """POST a JSON body (search APIs such as CTIS's) with the same waits, retries and errors as get.
+
+        Only for requests that are safe to repeat (a search): a retried POST is sent again whole.
+        """
+        return self._request("POST", url, params=params, json=json)
+
+    def _request(
+        self, method: str, url: str, *, params: Mapping[str, Any] | None = None, json: Any = None
+    ) -> requests.Response:
         host = urlsplit(url).netloc
         for attempt in range(1, self.max_attempts + 1):
             self._wait_turn()
             backoff = min(self.max_wait, self.backoff_base * 2 ** (attempt - 1))
             try:
-                response = self.session.get(url, params=params, timeout=self.timeout)
+                response = self.session.request(method, url, params=params, json=json, timeout=self.timeout)
             except (requests.ConnectionError, requests.Timeout) as error:
                 # A slow answer is retried like a busy server; a host that cannot be reached
                 # at all gets fewer tries, so that an offline run fails fast.

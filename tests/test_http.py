@@ -100,3 +100,31 @@ def test_requests_are_spaced_and_identify_the_project() -> None:
         assert mock.last_request.headers["User-Agent"] == USER_AGENT
     assert fake.sleeps == [1.0]
     assert "cgt-atlas" in USER_AGENT
+
+
+SEARCH = "https://euclinicaltrials.eu/ctis-public-api/search"
+
+
+def test_post_sends_json_and_honours_retry_after_on_429() -> None:
+    fake = FakeTime()
+    body = {"pagination": {"page": 1, "size": 100}}
+    with rm.Mocker() as mock:
+        mock.post(SEARCH, [{"status_code": 429, "headers": {"Retry-After": "3"}}, {"json": {"data": []}}])
+        assert client(fake).post(SEARCH, json=body).json() == {"data": []}
+        assert mock.call_count == 2
+        assert [r.json() for r in mock.request_history] == [body, body]
+        assert mock.last_request.headers["User-Agent"] == USER_AGENT
+    assert fake.sleeps == [3.0]
+
+
+def test_post_is_spaced_like_get_and_fails_like_get() -> None:
+    fake = FakeTime()
+    polite = PoliteClient(min_interval=1.0, sleep=fake.sleep, clock=fake.clock)
+    with rm.Mocker() as mock:
+        mock.get(URL, text="{}")
+        mock.post(SEARCH, status_code=400, text="bad criteria")
+        polite.get(URL)
+        with pytest.raises(SourceHttpError, match="HTTP 400"):
+            polite.post(SEARCH, json={})
+        assert mock.call_count == 2
+    assert fake.sleeps == [1.0]
