@@ -82,10 +82,6 @@ summary_hits AS (
     UNION ALL
     SELECT text, 'target', unnest(summary_target_rule_hits(lower(text))) FROM summary_texts
 ),
-summary_hit_rules AS (
-    SELECT kind, hit, unnest(rules_matching(kind, hit)) AS rule_id
-    FROM (SELECT DISTINCT kind, hit FROM summary_hits)
-),
 summary_labels AS (
     SELECT
         summary_hits.text,
@@ -95,8 +91,8 @@ summary_labels AS (
                 rules.rule_order) FILTER (WHERE rules.kind = 'modality' AND rules.label <> 'not CGT') AS modality,
         list(DISTINCT {'label': rules.label, 'rule_id': rules.rule_id}) FILTER (WHERE rules.kind = 'target')
             AS targets
-    FROM summary_hits
-    JOIN summary_hit_rules USING (kind, hit)
+    -- Few summaries are read: their hits are tested directly, without the distinct-hit step.
+    FROM (SELECT text, hit, unnest(rules_matching(kind, hit)) AS rule_id FROM summary_hits) AS summary_hits
     JOIN classifier_rules AS rules USING (rule_id)
     WHERE rules.field IN ('summary', 'text+summary')
     GROUP BY summary_hits.text
