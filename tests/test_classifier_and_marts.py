@@ -14,7 +14,7 @@ from cgt_atlas import pipeline
 from cgt_atlas.landing import new_run_id
 from cgt_atlas.publish import build_report, export_marts
 from tests.conftest import shared_path
-from warehouse.classifier import MODALITIES, read_rules
+from warehouse.classifier import MODALITIES, install_classifier, read_rules
 from warehouse.evaluation import classify_texts, ema_report, hand_labelled, warehouse_figures
 from warehouse.load import connect_reader, load_runs
 
@@ -122,9 +122,83 @@ def test_quality_floor_on_emas_whole_report() -> None:
 def test_replay_car_t_set_is_classified_car_t_with_targets(warehouse: Path) -> None:
     figures = warehouse_figures(warehouse)
     assert figures["ctgov_trials"] == 2274
-    assert figures["car_t_share"] >= 0.86
-    assert figures["car_any_share"] >= 0.92
-    assert figures["car_t_with_target_share"] >= 0.70
+    # CAR-T >= 95% cannot hold with correct labels: 139 of the 2,274 are CAR-NK/CAR-macrophage trials,
+    # a separate modality, so at most 2,135 (93.9%) can be CAR-T (docs/classifier.md). 95% holds for
+    # CAR cells of any kind.
+    assert figures["car_t_share"] >= 0.89
+    assert figures["car_any_share"] >= 0.95
+    assert figures["car_t_with_target_share"] >= 0.77
+
+
+@pytest.mark.parametrize(
+    ("texts", "modality", "target", "evidence"),
+    [
+        # A product known by a code: the summary says what it is.
+        (
+            [
+                ("intervention", "TAA06 injection"),
+                ("summary", "TAA06 injection is a CAR T injection targeting B7-H3. This is a phase I study."),
+            ],
+            "CAR-T",
+            "B7-H3",
+            "summary: car t",
+        ),
+        # A catch-all label made specific by the summary.
+        (
+            [
+                ("intervention", "QN-019a"),
+                ("title", "Natural Killer (NK) Cell Therapy for B-Cell Malignancies"),
+                ("summary", "A study of QN-019a (allogeneic CAR-NK cells targeting CD19) in B-ALL."),
+            ],
+            "CAR-NK and other CAR cells",
+            "CD19",
+            "summary: car-nk",
+        ),
+        # A specific label is never changed by a summary that mentions CAR-T in passing.
+        (
+            [
+                ("intervention", "EBV-TCR-T (YT-E001) cells"),
+                ("summary", "TCR-T cells avoid the severe side effects found in CAR-T trials."),
+            ],
+            "TCR-T",
+            "EBV",
+            "intervention: ebv-tcr",
+        ),
+        # A trial about CAR-T patients (supportive care) is a CAR-T trial, as the ONC monitor counts it.
+        (
+            [
+                ("intervention", "Dexamethasone"),
+                ("title", "IT Therapy for ICANS"),
+                ("summary", "To reduce ICANS in participants who receive axi-cel."),
+            ],
+            "CAR-T",
+            None,
+            "summary: axi-cel",
+        ),
+        # Antigens named in a summary away from CAR wording are not targets; bispecifics are not CAR-T.
+        (
+            [
+                ("intervention", "Blinatumomab | Ibrutinib"),
+                ("summary", "Blinatumomab engages CD19 on B cells and CD3 on T cells, redirecting T cells."),
+            ],
+            "not CGT",
+            None,
+            None,
+        ),
+    ],
+)
+def test_brief_summaries_are_read_second(
+    texts: list[tuple[str, str]], modality: str, target: str | None, evidence: str | None
+) -> None:
+    con = duckdb.connect()
+    try:
+        install_classifier(con)
+        con.execute("CREATE TEMP TABLE t (item_id VARCHAR, field VARCHAR, text VARCHAR)")
+        con.executemany("INSERT INTO t VALUES ('x', ?, ?)", texts)
+        got = con.sql("SELECT modality, target, modality_evidence FROM classify_items('t')").fetchall()
+    finally:
+        con.close()
+    assert got == [(modality, target, evidence)]
 
 
 # --- marts ------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ RULES_DIR = WAREHOUSE_DIR / "rules"
 RULES_FILE = RULES_DIR / "modality_rules.csv"
 CLASSIFY_SQL = RULES_DIR / "classify.sql"
 KINDS = ("modality", "target", "cell_source")
+FIELDS = ("text", "summary", "text+summary", "flags")
 CONTEXT_GROUP_SIZE = 5
 COLUMNS = ("rule_id", "kind", "field", "pattern", "label", "cell_source", "delivery", "note")
 
@@ -43,6 +44,23 @@ MODALITIES = (
     "not CGT",
 )
 
+# Labels a brief summary may make more specific (never a specific label: a TCR-T trial's summary that
+# mentions CAR-T stays TCR-T). "not CGT" included: a product known by a code is named only there.
+CATCH_ALL_MODALITIES = (
+    "non-genetically-modified cell therapy",
+    "other gene-modified cell therapy",
+    "other viral-vector gene therapy",
+    "unclassified CGT",
+    "not CGT",
+)
+# A target named in a summary counts only beside CAR wording ("CD19 CAR-T", "CAR T cells targeting
+# B7-H3"): summaries also name the antigens of earlier treatments ("after anti-CD20 antibodies").
+SUMMARY_TARGET_CONTEXT = (
+    r"(?:{targets})[^.|]{{0,15}}?(?:\bcar\b|\bcar[- ]?t|chimeric)"
+    r"|(?:\bcar|chimeric antigen receptor)[^.|]{{0,40}}?"
+    r"(?:target\w*|against|direct\w*|specific|recogni\w*)[^.|]{{0,20}}?(?:{targets})"
+)
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -61,6 +79,8 @@ def read_rules(path: Path = RULES_FILE) -> Rules:
     for number, row in enumerate(rows, start=1):
         if tuple(row) != COLUMNS or None in row.values():
             raise ValueError(f"{path}: rule {number} does not have the columns {', '.join(COLUMNS)}")
+        if row["field"] not in FIELDS:
+            raise ValueError(f"{path}: rule {row['rule_id']}: unknown field {row['field']!r}")
         if row["kind"] not in KINDS:
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown kind {row['kind']!r}")
         if row["kind"] == "modality" and row["label"] not in MODALITIES:
@@ -104,7 +124,8 @@ def install_classifier(con: duckdb.DuckDBPyConnection, rules: Rules | None = Non
     cases = []
     for kind in KINDS:
         patterns = [row for row in rules.rows if row["kind"] == kind]
-        combined = "|".join(f"(?:{row['pattern']})" for row in patterns)
+        short = [row for row in patterns if row["field"] != "summary"]
+        combined = "|".join(f"(?:{row['pattern']})" for row in short)
         con.execute(
             f"CREATE OR REPLACE MACRO {kind}_rule_hits(t) AS regexp_extract_all(t, {_literal(combined)})"
         )
@@ -114,4 +135,26 @@ def install_classifier(con: duckdb.DuckDBPyConnection, rules: Rules | None = Non
         )
         cases.append(f"WHEN {_literal(kind)} THEN list_filter([{tests}], lambda x: x IS NOT NULL)")
     con.execute(f"CREATE OR REPLACE MACRO rules_matching(kind, hit) AS CASE kind {' '.join(cases)} END")
+    # Summaries: only the rules that read them, context spans kept within one sentence.
+    summary_modality = "|".join(
+        f"(?:{row['pattern'].replace('[^|]', '[^|.]')})"
+        for row in rules.rows
+        if row["kind"] == "modality" and row["field"] in ("summary", "text+summary")
+    )
+    targets = "|".join(
+        f"(?:{row['pattern']})"
+        for row in rules.rows
+        if row["kind"] == "target" and row["field"] in ("summary", "text+summary")
+    )
+    summary_target = SUMMARY_TARGET_CONTEXT.format(targets=targets)
+    con.execute(
+        "CREATE OR REPLACE MACRO summary_modality_rule_hits(t) AS "
+        f"regexp_extract_all(t, {_literal(summary_modality or '$^')})"
+    )
+    con.execute(
+        "CREATE OR REPLACE MACRO summary_target_rule_hits(t) AS "
+        f"regexp_extract_all(t, {_literal(summary_target if targets else '$^')})"
+    )
+    catch_all = ", ".join(_literal(label) for label in CATCH_ALL_MODALITIES)
+    con.execute(f"CREATE OR REPLACE MACRO is_catch_all_modality(label) AS label IN ({catch_all})")
     con.execute(CLASSIFY_SQL.read_text(encoding="utf-8"))

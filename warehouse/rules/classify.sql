@@ -1,11 +1,15 @@
--- classify_items(input_table): one row per item_id of input_table (item_id, field, text), where field is
--- 'intervention', 'title' or 'flags'. The modality is the label of the first rule in file order that fires
--- anywhere in the item's texts (intervention texts before titles before flags on a tie); no rule: 'not CGT'.
+-- classify_items(input_table): one row per item_id of input_table (item_id, field, text). Fields: 'summary' (a
+-- long free text, read second), 'flags' (registry flags as tokens) and any other name for a short text
+-- ('intervention', 'keywords', 'title', 'official_title', 'conditions'; a tie between equally ranked rules goes
+-- to the field named first). The modality is the label of the first rule in file order that fires anywhere in
+-- the item's short texts and flags; no rule: 'not CGT'. The summary is read only for items left 'not CGT', with
+-- a catch-all label, or with a CAR/TCR label and no target: its label replaces a catch-all one when its rule
+-- ranks higher, and its targets (beside CAR wording) count when the short texts name none.
 CREATE OR REPLACE MACRO classify_items(input_table) AS TABLE
 WITH input AS (
     SELECT item_id, field, lower(text) AS text
     FROM query_table(input_table)
-    WHERE nullif(text, '') IS NOT NULL
+    WHERE field <> 'summary' AND nullif(text, '') IS NOT NULL
 ),
 items AS (
     SELECT DISTINCT item_id FROM query_table(input_table)
@@ -40,15 +44,18 @@ text_labels AS (
     FROM text_hits
     JOIN hit_rules USING (kind, hit)
     JOIN classifier_rules AS rules USING (rule_id)
-    WHERE rules.field = CASE WHEN text_hits.is_flags THEN 'flags' ELSE 'text' END
+    WHERE CASE WHEN text_hits.is_flags THEN rules.field = 'flags' ELSE rules.field IN ('text', 'text+summary') END
     GROUP BY text_hits.is_flags, text_hits.text
 ),
-per_item AS (
+short_labels AS (
     SELECT
         input.item_id,
-        arg_min({'rule_id': modality.rule_id, 'label': modality.label, 'cell_source': modality.cell_source,
-                 'delivery': modality.delivery, 'evidence': input.field || ': ' || modality.hit},
-                modality.rule_order * 10 + list_position(['intervention', 'title', 'flags'], input.field))
+        arg_min({'rule_order': modality.rule_order, 'rule_id': modality.rule_id, 'label': modality.label,
+                 'cell_source': modality.cell_source, 'delivery': modality.delivery,
+                 'evidence': input.field || ': ' || modality.hit},
+                modality.rule_order * 10
+                    + list_position(['intervention', 'keywords', 'title', 'official_title', 'conditions'],
+                                    input.field))
             FILTER (WHERE modality IS NOT NULL) AS modality,
         list_sort(list_distinct(flatten(list(targets) FILTER (WHERE targets IS NOT NULL)))) AS targets,
         arg_min(cell_source, cell_source.rule_order) FILTER (WHERE cell_source IS NOT NULL) AS cell_source
@@ -56,22 +63,72 @@ per_item AS (
     JOIN text_labels ON text_labels.text = input.text AND text_labels.is_flags = (input.field = 'flags')
     GROUP BY input.item_id
 ),
-labelled AS (
+-- Summaries: only of items the short texts leave unlabelled, with a catch-all label, or without a target.
+summary_input AS (
+    SELECT summaries.item_id, summaries.text
+    FROM query_table(input_table) AS summaries
+    LEFT JOIN short_labels USING (item_id)
+    WHERE summaries.field = 'summary' AND nullif(summaries.text, '') IS NOT NULL
+      AND (short_labels.modality IS NULL
+           OR is_catch_all_modality(short_labels.modality.label)
+           OR (short_labels.modality.label IN ('CAR-T', 'CAR-NK and other CAR cells', 'TCR-T')
+               AND coalesce(len(short_labels.targets), 0) = 0))
+),
+summary_texts AS (
+    SELECT DISTINCT text FROM summary_input
+),
+summary_hits AS (
+    SELECT text, 'modality' AS kind, unnest(summary_modality_rule_hits(lower(text))) AS hit FROM summary_texts
+    UNION ALL
+    SELECT text, 'target', unnest(summary_target_rule_hits(lower(text))) FROM summary_texts
+),
+summary_labels AS (
+    SELECT
+        summary_hits.text,
+        arg_min({'rule_order': rules.rule_order, 'rule_id': rules.rule_id, 'label': rules.label,
+                 'cell_source': rules.cell_source, 'delivery': rules.delivery,
+                 'evidence': 'summary: ' || summary_hits.hit},
+                rules.rule_order) FILTER (WHERE rules.kind = 'modality' AND rules.label <> 'not CGT') AS modality,
+        list(DISTINCT {'label': rules.label, 'rule_id': rules.rule_id}) FILTER (WHERE rules.kind = 'target')
+            AS targets
+    -- Few summaries are read: their hits are tested directly, without the distinct-hit step.
+    FROM (SELECT text, hit, unnest(rules_matching(kind, hit)) AS rule_id FROM summary_hits) AS summary_hits
+    JOIN classifier_rules AS rules USING (rule_id)
+    WHERE rules.field IN ('summary', 'text+summary')
+    GROUP BY summary_hits.text
+),
+per_item AS (
     SELECT
         items.item_id,
-        coalesce(per_item.modality.label, 'not CGT') AS modality,
-        coalesce(per_item.modality.rule_id, 'no_rule_fired') AS modality_rule,
-        per_item.modality.evidence AS modality_evidence,
-        per_item.modality.delivery AS rule_delivery,
-        per_item.modality.cell_source AS rule_cell_source,
-        nullif(array_to_string(list_sort(list_distinct([t.label FOR t IN per_item.targets])), '+'), '')
+        CASE
+            WHEN summary_labels.modality IS NOT NULL
+                 AND (short_labels.modality IS NULL
+                      OR (is_catch_all_modality(short_labels.modality.label)
+                          AND summary_labels.modality.rule_order < short_labels.modality.rule_order))
+            THEN summary_labels.modality
+            ELSE short_labels.modality
+        END AS modality,
+        CASE WHEN coalesce(len(short_labels.targets), 0) > 0 THEN short_labels.targets ELSE summary_labels.targets END
             AS targets,
-        nullif(array_to_string(list_sort(list_distinct([t.rule_id FOR t IN per_item.targets])), ', '), '')
-            AS target_rules,
-        per_item.cell_source.label AS text_cell_source,
-        per_item.cell_source.rule_id AS text_cell_source_rule
+        short_labels.cell_source
     FROM items
-    LEFT JOIN per_item USING (item_id)
+    LEFT JOIN short_labels USING (item_id)
+    LEFT JOIN summary_input USING (item_id)
+    LEFT JOIN summary_labels USING (text)
+),
+labelled AS (
+    SELECT
+        item_id,
+        coalesce(modality.label, 'not CGT') AS modality,
+        coalesce(modality.rule_id, 'no_rule_fired') AS modality_rule,
+        modality.evidence AS modality_evidence,
+        modality.delivery AS rule_delivery,
+        modality.cell_source AS rule_cell_source,
+        nullif(array_to_string(list_sort(list_distinct([t.label FOR t IN targets])), '+'), '') AS targets,
+        nullif(array_to_string(list_sort(list_distinct([t.rule_id FOR t IN targets])), ', '), '') AS target_rules,
+        cell_source.label AS text_cell_source,
+        cell_source.rule_id AS text_cell_source_rule
+    FROM per_item
 )
 SELECT
     item_id,

@@ -1,15 +1,21 @@
--- stg_trial_classifier_input: the texts the modality classifier reads, one row per trial x text:
--- field 'intervention' (name | description | other names, per intervention), 'title' (brief | official
--- title | conditions) and 'flags' (EUCTR ATIMP flags as tokens, in a fixed order the flag rules rely on).
+-- stg_trial_classifier_input: the texts the modality classifier reads, one row per trial x text. Fields, in
+-- the order that breaks a tie between equally ranked rules: 'intervention' (name | description | other names,
+-- per intervention), 'keywords', 'title' (brief title), 'official_title', 'conditions', 'summary' (the brief
+-- summary: read only where the fields above give no label, a catch-all one or no target; see
+-- docs/classifier.md) and 'flags' (EUCTR ATIMP flags as tokens, in a fixed order the flag rules rely on).
 SELECT trial_id AS item_id, 'intervention' AS field,
     concat_ws(' | ', "name", description, array_to_string(other_names, ' | ')) AS text
 FROM trial_interventions
 UNION ALL
-SELECT trials.trial_id, 'title',
-    concat_ws(' | ', trials.title, trials.official_title,
-        (SELECT string_agg(conditions.condition, ' | ') FROM trial_conditions AS conditions
-         WHERE conditions.trial_id = trials.trial_id))
-FROM trials
+SELECT trial_id, 'keywords', array_to_string(keywords, ' | ') FROM trials WHERE len(keywords) > 0
+UNION ALL
+SELECT trial_id, 'title', title FROM trials
+UNION ALL
+SELECT trial_id, 'official_title', official_title FROM trials WHERE official_title IS NOT NULL AND official_title <> title
+UNION ALL
+SELECT trial_id, 'conditions', string_agg(condition, ' | ') FROM trial_conditions GROUP BY trial_id
+UNION ALL
+SELECT trial_id, 'summary', brief_summary FROM trials WHERE brief_summary IS NOT NULL
 UNION ALL
 SELECT trial_id, 'flags',
     concat_ws(' ',
