@@ -23,7 +23,6 @@ RULES_FILE = RULES_DIR / "modality_rules.csv"
 CLASSIFY_SQL = RULES_DIR / "classify.sql"
 KINDS = ("modality", "target", "cell_source")
 FIELDS = ("text", "summary", "text+summary", "flags")
-CONTEXT_GROUP_SIZE = 5
 COLUMNS = ("rule_id", "kind", "field", "pattern", "label", "cell_source", "delivery", "note")
 
 MODALITIES = (
@@ -93,17 +92,6 @@ def read_rules(path: Path = RULES_FILE) -> Rules:
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _scan_groups(patterns: list[dict[str, str]]) -> list[list[dict[str, str]]]:
-    """Rules in groups, each scanned as one alternation. Plain keyword rules share one group; rules
-    with a context span ([^|]*?) go in groups of at most five: one alternation of all of them
-    outgrows RE2's DFA memory and falls back to a ten-times slower matcher."""
-    plain = [row for row in patterns if "[^|]" not in row["pattern"]]
-    spans = [row for row in patterns if "[^|]" in row["pattern"]]
-    groups = [plain] if plain else []
-    groups += [spans[i : i + CONTEXT_GROUP_SIZE] for i in range(0, len(spans), CONTEXT_GROUP_SIZE)]
-    return groups
 
 
 def install_classifier(con: duckdb.DuckDBPyConnection, rules: Rules | None = None) -> None:
