@@ -38,10 +38,14 @@ class StagedRun:
     raw_path: str
 
 
+WRITER_MEMORY_LIMIT = "512MB"
+"""DuckDB spills to disk beyond this, so the load's memory does not grow with the registry."""
+
+
 def connect_writer(db_path: Path) -> duckdb.DuckDBPyConnection:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(db_path))
+        return duckdb.connect(str(db_path), config={"memory_limit": WRITER_MEMORY_LIMIT})
     except duckdb.IOException as error:
         raise WarehouseBusy(f"cannot open {db_path} for writing: {error}") from error
 
