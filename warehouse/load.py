@@ -107,8 +107,8 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
         return str(staged / table / "*.parquet")
 
     # incoming: the latest staged copy of each record; changed: those to (re)write. A record
-    # reloads when its content (or the parser) changed, or when part of it sat in quarantine:
-    # the new run may now pass where the old one failed.
+    # reloads when its content changed, or its parser did: the hash mixes in the fingerprint of
+    # the parser's SQL, the seeds and the schemas, so a fix there reloads what it fixes.
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {key}, fetch_seq, content_hash "
         f"FROM read_parquet(?) QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY fetch_seq DESC) = 1",
@@ -120,9 +120,7 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
         SELECT incoming.{key}, incoming.fetch_seq FROM incoming
         LEFT JOIN {parent} AS current USING ({key})
         WHERE current.content_hash IS DISTINCT FROM incoming.content_hash
-           OR incoming.{key} IN (SELECT entity_key FROM quarantine WHERE source = $source)
-        """,
-        {"source": run.source},
+        """
     )
     counts = {"changed": con.sql("SELECT count(*) FROM changed").fetchall()[0][0]}
     for table in run.tables:
