@@ -24,12 +24,17 @@ def ingest(pages_dir: Path, db_path: Path, chunk_pages: int = pipeline.CHUNK_PAG
     return load_runs(db_path, [run])["ctgov"]
 
 
-def scalar(db_path: Path, sql: str):
+def query(db_path: Path, sql: str) -> list[tuple]:
+    """All rows of sql, on a read-only connection closed at once (the next load needs the lock)."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return con.sql(sql).fetchall()[0][0]
+        return con.sql(sql).fetchall()
     finally:
         con.close()
+
+
+def scalar(db_path: Path, sql: str):
+    return query(db_path, sql)[0][0]
 
 
 def counts(db_path: Path, *tables: str) -> dict[str, int]:

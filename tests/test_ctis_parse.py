@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, shared_path
+from helpers import query
 from registry_helpers import link_folder, load_replay, parse_tables
 
-from warehouse.load import connect_reader
+from cgt_atlas.sources.base import TRIAL_TABLES
 
 CURRENT = ["2023-505613-24-00", "2024-510663-34-00"]  # retrieve JSON after the 2024-06-17 relaunch
 PRE_RELAUNCH = ["2022-500244-37-00", "2023-508143-51-01"]  # public view, parts one level higher
@@ -18,14 +19,6 @@ EDGE = sorted((FIXTURES / "ctis").glob("*.json"))
 
 def sample(ct_number: str) -> Path:
     return shared_path("samples", "ctis", f"ctrdata__CTIS__{ct_number}.json")
-
-
-def _query(db: Path, sql: str) -> list[tuple]:
-    con = connect_reader(db)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize(
@@ -164,11 +157,11 @@ def test_a_ctis_record_links_to_its_euctr_and_ctgov_records(tmp_path: Path) -> N
         "ctis": [FIXTURES / "ctis" / "retrieve_linked.json"],
     }
     load_replay(link_folder(tmp_path, files), db, list(files), "run1")
-    links = set(_query(db, "SELECT trial_id, linked_trial_id, matched_on, shared_id FROM trial_links"))
+    links = set(query(db, "SELECT trial_id, linked_trial_id, matched_on, shared_id FROM trial_links"))
     assert ("2023-599001-11-00", "2015-001234-12", "EUDRACT", "2015-001234-12") in links
     assert ("2023-599001-11-00", "NCT01234567", "NCT", "NCT01234567") in links
     assert ("NCT01234567", "2023-599001-11-00", "NCT", "NCT01234567") in links
-    cluster = _query(
+    cluster = query(
         db,
         "SELECT cluster_id, list(trial_id ORDER BY preference) FROM trial_clusters "
         "WHERE cluster_id = (SELECT cluster_id FROM trial_clusters WHERE trial_id = '2023-599001-11-00') "
@@ -184,7 +177,7 @@ def test_replay_of_landed_bodies_loads_and_reruns_idempotently(tmp_path: Path) -
     replay = link_folder(tmp_path, {"ctis": pages})
     first = load_replay(replay, db, ["ctis"], "run1")
     counts = dict(
-        _query(
+        query(
             db,
             "SELECT 'trials', count(*) FROM trials WHERE registry = 'ctis' UNION ALL "
             "SELECT 'sites', count(*) FROM trial_sites UNION ALL "
@@ -194,17 +187,10 @@ def test_replay_of_landed_bodies_loads_and_reruns_idempotently(tmp_path: Path) -
     )
     assert counts == {"trials": 4, "sites": 23, "countries": 14, "quarantine": 0}
     assert first["ctis"]["changed"] == 4
-    tables = [
-        "trials",
-        "trial_sites",
-        "trial_interventions",
-        "trial_conditions",
-        "trial_sponsors",
-        "trial_ids",
-    ]
+    tables = TRIAL_TABLES
     count_sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in tables)
-    before = _query(db, count_sql)
+    before = query(db, count_sql)
     second = load_replay(replay, db, ["ctis"], "run2")
     assert second["ctis"]["changed"] == 0  # unchanged records are not rewritten
-    assert _query(db, count_sql) == before
-    assert _query(db, "SELECT count(*) FROM pipeline_runs WHERE source = 'ctis'")[0][0] == 2
+    assert query(db, count_sql) == before
+    assert query(db, "SELECT count(*) FROM pipeline_runs WHERE source = 'ctis'")[0][0] == 2
