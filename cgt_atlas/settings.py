@@ -14,6 +14,11 @@ SCHEMAS_DIR = PROJECT_ROOT / "schemas"
 USER_AGENT = "cgt-atlas/0.1 (+https://github.com/cgt-atlas/cgt-atlas; open CGT activity map)"
 
 
+def shared_dir() -> Path:
+    """The genuine samples and replay beside the project (read in place, never committed)."""
+    return Path(os.environ.get("CGT_ATLAS_SHARED", str(PROJECT_ROOT.parent / "shared")))
+
+
 def data_dir() -> Path:
     """Where raw landings, staged files and the default warehouse live."""
     return Path(os.environ.get("CGT_ATLAS_DATA", "data"))

@@ -1,26 +1,33 @@
 """Measure the modality classifier against genuine labels and a hand-labelled set.
 
-Three label sources: the hand-labelled set (warehouse/classifier_eval.csv: trial and product
+Four label sources: the hand-labelled set (warehouse/classifier_eval.csv: trial and product
 texts with the expected modality and a reason each, including the INN stems of approved
 products); EMA's medicines report, whose advanced-therapy flag labels every human medicine
-CGT or not (the replay keeps only the ATMP rows, so the genuine report is read in full); and,
-given a warehouse, ClinicalTrials.gov's CAR-T set of the replay and EUCTR's ATIMP flags.
+CGT or not (the replay keeps only the ATMP rows, so the genuine report is read in full); the
+genuine ClinicalTrials.gov records in ../shared/samples/ctgov, mostly not CGT and with their
+summaries, each labelled by hand in warehouse/classifier_eval_genuine.csv (precision on trials
+that are not CGT); and, given a warehouse, the replay's CAR-T set and EUCTR's ATIMP flags.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from cgt_atlas.settings import PROJECT_ROOT, WAREHOUSE_DIR
+from cgt_atlas.settings import MODELS_DIR, WAREHOUSE_DIR, shared_dir
 from warehouse.classifier import install_classifier
 
 HAND_LABELLED = WAREHOUSE_DIR / "classifier_eval.csv"
-DEFAULT_EMA_REPORT_DIR = PROJECT_ROOT.parent / "shared" / "samples" / "ema"
+GENUINE_LABELLED = WAREHOUSE_DIR / "classifier_eval_genuine.csv"
+DEFAULT_EMA_REPORT_DIR = shared_dir() / "samples" / "ema"
+DEFAULT_CTGOV_SAMPLES_DIR = shared_dir() / "samples" / "ctgov"
+CLASSIFIER_INPUT_SQL = MODELS_DIR / "staging" / "stg_trial_classifier_input.sql"
 
 
 @dataclass
@@ -60,12 +67,17 @@ class Scores:
 
 
 def classify_texts(items: list[tuple[str, str]]) -> dict[str, dict]:
-    """Classify (item_id, text) pairs with the warehouse's rules, in an in-memory DuckDB."""
+    """Classify (item_id, text) pairs, each text read as an intervention, with the warehouse's rules."""
+    return classify_fields([(item_id, "intervention", text) for item_id, text in items])
+
+
+def classify_fields(rows: list[tuple[str, str, str]]) -> dict[str, dict]:
+    """Classify (item_id, field, text) rows, as the staging view feeds them, in an in-memory DuckDB."""
     con = duckdb.connect()
     try:
         install_classifier(con)
         con.execute("CREATE TEMP TABLE eval_input (item_id VARCHAR, field VARCHAR, text VARCHAR)")
-        con.executemany("INSERT INTO eval_input VALUES (?, 'intervention', ?)", items)
+        con.executemany("INSERT INTO eval_input VALUES (?, ?, ?)", rows)
         relation = con.sql("SELECT * FROM classify_items('eval_input')")
         columns = relation.columns
         return {row[0]: dict(zip(columns, row, strict=True)) for row in relation.fetchall()}
@@ -116,6 +128,100 @@ def ema_report(report_dir: Path = DEFAULT_EMA_REPORT_DIR) -> Scores:
     return scores
 
 
+def ctgov_v2_inputs(files: list[Path]) -> list[tuple[str, str, str]]:
+    """Classifier input rows for API v2 records, through the pipeline's own parser and staging view."""
+    from cgt_atlas.sources import ctgov
+    from warehouse.load import ensure_schema
+
+    con = duckdb.connect()
+    try:
+        ensure_schema(con)
+        parsed = ctgov.parse(con, files)
+        for table in ("trials", "trial_interventions", "trial_conditions"):
+            con.register("parsed", parsed.tables[table])
+            con.execute(f"INSERT INTO {table} BY NAME SELECT DISTINCT * EXCLUDE (fetch_seq) FROM parsed")
+            con.unregister("parsed")
+        query = CLASSIFIER_INPUT_SQL.read_text(encoding="utf-8")
+        return con.sql(f"SELECT DISTINCT item_id, field, text FROM ({query})").fetchall()
+    finally:
+        con.close()
+
+
+def ctgov_classic_inputs(files: list[Path]) -> list[tuple[str, str, str]]:
+    """Classifier input rows for the retired classic API's full studies (gzipped FullStudiesResponse).
+
+    The pipeline has no parser for a retired API; these are the fields the staging view reads,
+    found at their classic names: intervention name | description | other names, keywords, brief
+    and official titles, conditions, brief summary.
+    """
+    rows: list[tuple[str, str, str]] = []
+    for path in files:
+        body = json.loads(gzip.decompress(path.read_bytes()))
+        for study in body["FullStudiesResponse"]["FullStudies"]:
+            protocol = study["Study"]["ProtocolSection"]
+            ident = protocol["IdentificationModule"]
+            trial_id = ident["NCTId"]
+            conditions = protocol.get("ConditionsModule", {})
+            for intervention in (
+                protocol.get("ArmsInterventionsModule", {})
+                .get("InterventionList", {})
+                .get("Intervention", [])
+            ):
+                parts = [intervention.get("InterventionName"), intervention.get("InterventionDescription")]
+                parts += intervention.get("InterventionOtherNameList", {}).get("InterventionOtherName", [])
+                rows.append((trial_id, "intervention", " | ".join(p for p in parts if p)))
+            texts = {
+                "keywords": " | ".join(conditions.get("KeywordList", {}).get("Keyword", [])),
+                "title": ident.get("BriefTitle"),
+                "official_title": ident.get("OfficialTitle"),
+                "conditions": " | ".join(conditions.get("ConditionList", {}).get("Condition", [])),
+                "summary": protocol.get("DescriptionModule", {}).get("BriefSummary"),
+            }
+            rows.extend((trial_id, field_name, text) for field_name, text in texts.items() if text)
+    return rows
+
+
+def genuine_labels(path: Path = GENUINE_LABELLED) -> dict[str, str]:
+    """trial_id -> expected modality, for the genuine records labelled by hand (each row gives a reason)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["trial_id"]: row["expected_modality"] for row in csv.DictReader(handle)}
+
+
+def score_cgt_and_modality(
+    results: dict[str, tuple[str, bool, str | None]], labels: dict[str, str]
+) -> tuple[Scores, Scores]:
+    """(CGT vs not CGT, modality) for item_id -> (modality, is_cgt, evidence) against labels."""
+    cgt, modality = Scores(), Scores()
+    for item_id, (got_modality, is_cgt, evidence) in sorted(results.items()):
+        expected = labels[item_id]
+        cgt.add(
+            item_id, "not CGT" if expected == "not CGT" else "CGT", "CGT" if is_cgt else "not CGT", evidence
+        )
+        modality.add(item_id, expected, got_modality, evidence)
+    return cgt, modality
+
+
+def genuine_ctgov(
+    samples_dir: Path = DEFAULT_CTGOV_SAMPLES_DIR, labels_path: Path = GENUINE_LABELLED
+) -> tuple[Scores, Scores]:
+    """(CGT vs not CGT, modality) on the genuine ClinicalTrials.gov samples, against hand labels."""
+    v2 = sorted([*samples_dir.glob("v2_search/*.json"), *samples_dir.glob("v2_study/*.json")])
+    classic = sorted(samples_dir.glob("classic_api/*full_studies*.json.gz"))
+    if not v2 and not classic:
+        raise FileNotFoundError(f"no ClinicalTrials.gov samples in {samples_dir}")
+    results = classify_fields(ctgov_v2_inputs(v2) + ctgov_classic_inputs(classic))
+    labels = genuine_labels(labels_path)
+    unlabelled = sorted(set(results) - set(labels))
+    if unlabelled:
+        raise ValueError(
+            f"{labels_path.name} has no label for {len(unlabelled)} sample trials: {unlabelled[:5]}"
+        )
+    return score_cgt_and_modality(
+        {item: (got["modality"], got["is_cgt"], got["modality_evidence"]) for item, got in results.items()},
+        labels,
+    )
+
+
 def warehouse_figures(db_path: Path) -> dict[str, object]:
     """On a warehouse built from the replay: the ClinicalTrials.gov CAR-T set and EUCTR's ATIMP flags."""
     con = duckdb.connect(str(db_path), read_only=True)
@@ -135,6 +241,15 @@ def warehouse_figures(db_path: Path) -> dict[str, object]:
             WHERE trials.source = 'ctgov' GROUP BY modality ORDER BY count(*) DESC
             """
         ).fetchall()
+        labels = genuine_labels()
+        labelled = {
+            trial_id: (modality_label, is_cgt, evidence)
+            for trial_id, modality_label, is_cgt, evidence in con.sql(
+                "SELECT trial_id, modality, is_cgt, modality_evidence FROM trial_classification"
+                " JOIN trials USING (trial_id) WHERE trials.source <> 'ctgov'"
+            ).fetchall()
+            if trial_id in labels
+        }
         atimp = con.sql(
             """
             SELECT flags.trial_id, bool_or(flags.is_atimp), any_value(classes.is_cgt)
@@ -152,10 +267,15 @@ def warehouse_figures(db_path: Path) -> dict[str, object]:
         "car_t_with_target_share": with_target / car_t if car_t else None,
         "ctgov_modality_mix": mix,
         "euctr_atimp_agreement": [(trial, flag, cgt) for trial, flag, cgt in atimp],
+        "genuine_registry_records": score_cgt_and_modality(labelled, labels),
     }
 
 
-def report(db_path: Path | None = None, ema_dir: Path = DEFAULT_EMA_REPORT_DIR) -> str:
+def report(
+    db_path: Path | None = None,
+    ema_dir: Path = DEFAULT_EMA_REPORT_DIR,
+    ctgov_dir: Path = DEFAULT_CTGOV_SAMPLES_DIR,
+) -> str:
     """The evaluation as printable text."""
     lines: list[str] = []
 
@@ -178,6 +298,12 @@ def report(db_path: Path | None = None, ema_dir: Path = DEFAULT_EMA_REPORT_DIR) 
         )
     else:
         lines.append(f"\nEMA report: none in {ema_dir}, skipped")
+    if ctgov_dir.exists():
+        cgt, modality_genuine = genuine_ctgov(ctgov_dir)
+        table("Genuine ClinicalTrials.gov samples, hand-labelled (with summaries): CGT vs not CGT", cgt)
+        table("Genuine ClinicalTrials.gov samples: modality", modality_genuine)
+    else:
+        lines.append(f"\nClinicalTrials.gov samples: none in {ctgov_dir}, skipped")
     if db_path is not None:
         figures = warehouse_figures(db_path)
         lines.append("\nWarehouse (ClinicalTrials.gov CAR-T set of the replay)")
@@ -189,4 +315,7 @@ def report(db_path: Path | None = None, ema_dir: Path = DEFAULT_EMA_REPORT_DIR) 
         for modality_label, count in figures["ctgov_modality_mix"]:
             lines.append(f"    {modality_label:46} {count}")
         lines.append(f"  EUCTR ATIMP flag vs is_cgt: {figures['euctr_atimp_agreement']}")
+        registry_cgt, registry_modality = figures["genuine_registry_records"]
+        table("Warehouse: genuine EUCTR, CTIS and ICTRP records, hand-labelled: CGT vs not CGT", registry_cgt)
+        table("Warehouse: genuine EUCTR, CTIS and ICTRP records: modality", registry_modality)
     return "\n".join(lines).lstrip("\n")
