@@ -251,8 +251,10 @@ def report(out: Path, db: Path | None) -> None:
 def evaluate(db: Path | None, ema_dir: Path | None) -> None:
     """Print the modality classifier's precision and recall per class (docs/classifier.md).
 
-    Uses the hand-labelled set, EMA's advanced-therapy flag over its whole report, and, when the
-    warehouse exists, the ClinicalTrials.gov CAR-T set and EUCTR ATIMP flags in it.
+    Uses the hand-labelled set, EMA's advanced-therapy flag over its whole report, the genuine
+    ClinicalTrials.gov samples (mostly not CGT, hand-labelled), and, when the warehouse exists,
+    the replay's CAR-T set, EUCTR ATIMP flags and its hand-labelled EU and ICTRP records.
+    Samples are read from ../shared (or $CGT_ATLAS_SHARED); parts without them are skipped.
     """
     from warehouse.evaluation import DEFAULT_EMA_REPORT_DIR
     from warehouse.evaluation import report as evaluation_report

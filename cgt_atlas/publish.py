@@ -51,6 +51,13 @@ def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
+def _minute(iso_timestamp: object) -> str:
+    """An ISO timestamp as a person reads it: 2026-12-01 19:20 UTC."""
+    if not iso_timestamp:
+        return ""
+    return datetime.fromisoformat(str(iso_timestamp)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def freshness(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     """The last successful run of each source: when, how, and its watermark."""
     rows = con.sql(
@@ -357,8 +364,18 @@ def build_report(db_path: Path) -> str:
         "<p class='note'>mart_regulatory_lag: lags only where both dates are known to the day.</p></section>",
         "<section id='freshness'><h2>Data freshness</h2>",
         _table(
-            ["source", "last run", "mode", "finished", "records", "watermark"],
-            [tuple(row.values()) for row in fresh],
+            ["source", "last run", "mode", "finished", "records", "newest record update"],
+            [
+                (
+                    row["source"],
+                    row["run_id"],
+                    row["mode"],
+                    _minute(row["finished_at"]),
+                    row["rows_loaded"],
+                    row["watermark"],
+                )
+                for row in fresh
+            ],
         ),
         "</section>",
         "<footer>Sources: ClinicalTrials.gov, EU CTR, WHO ICTRP, EMA, FDA and curated agency facts. "

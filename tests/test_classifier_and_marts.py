@@ -15,7 +15,7 @@ from cgt_atlas.landing import new_run_id
 from cgt_atlas.publish import build_report, export_marts
 from tests.conftest import shared_path
 from warehouse.classifier import MODALITIES, install_classifier, read_rules
-from warehouse.evaluation import classify_texts, ema_report, hand_labelled, warehouse_figures
+from warehouse.evaluation import classify_texts, ema_report, genuine_ctgov, hand_labelled, warehouse_figures
 from warehouse.load import connect_reader, load_runs
 
 SOURCES = ("ctgov", "euctr", "ictrp", "ema", "curated")
@@ -86,6 +86,37 @@ def test_rules_file_is_versioned_and_every_modality_rule_names_a_known_modality(
         ("Carfilzomib | Carboplatin", "not CGT", None, "no_rule_fired"),
         ("Driving a car after stroke", "not CGT", None, "no_rule_fired"),
         ("Brentuximab vedotin in peripheral T-cell lymphoma", "not CGT", None, "no_rule_fired"),
+        # Combination trials with a CAR-T product count as CAR-T; NKG2D is a target, not NK cells.
+        ("CD19-targeted CAR-T and CD19 CAR-DC", "CAR-T", "CD19", "car_t_with_other_car"),
+        ("Sequential CD19 CARNK and 7x19 CAR-T", "CAR-T", "CD19", "car_t_with_other_car"),
+        (
+            "Chimeric antigen receptor modified T-cells targeting NKG2D-ligands",
+            "CAR-T",
+            "NKG2D",
+            "car_explicit",
+        ),
+        ("CD7 chimeric antigen receptor T cells for NK/T-cell lymphoma", "CAR-T", "CD7", "car_explicit"),
+        ("arlo-cel (BMS-986393)", "CAR-T", None, "car_inn"),
+        # Vaccines against infectious diseases are not gene therapies, even on a viral vector.
+        (
+            "COVID-19 vaccine: Comirnaty (mRNA) or Vaxzevria (viral vector, AstraZeneca)",
+            "not CGT",
+            None,
+            "infectious_vaccine",
+        ),
+        # Cord blood as a sample is not a cell therapy; cord blood cells given are.
+        (
+            "RT-PCR of maternal saliva, cord blood, placenta and amniotic fluid",
+            "not CGT",
+            None,
+            "no_rule_fired",
+        ),
+        (
+            "Umbilical cord blood derived regulatory cells infusion",
+            "non-genetically-modified cell therapy",
+            None,
+            "non_gm_cell",
+        ),
     ],
 )
 def test_hand_written_examples(text: str, modality: str, target: str | None, rule: str) -> None:
@@ -119,15 +150,28 @@ def test_quality_floor_on_emas_whole_report() -> None:
     assert scores.precision("not CGT") >= 0.999
 
 
+def test_quality_floor_on_genuine_clinicaltrials_gov_samples() -> None:
+    """Mostly not CGT, with summaries: what the summary reading costs in false positives."""
+    cgt, modality = genuine_ctgov(shared_path("samples", "ctgov"))
+    assert cgt.support["not CGT"] >= 220 and cgt.support["CGT"] >= 4
+    assert cgt.recall("not CGT") >= 0.99  # at most 2 of the 228 non-CGT trials called CGT
+    assert cgt.precision("CGT") >= 0.99
+    assert cgt.recall("CGT") >= 0.75  # T3011, an oncolytic virus its record never calls one, is missed
+    assert modality.recall("CAR-T") == 1.0
+
+
 def test_replay_car_t_set_is_classified_car_t_with_targets(warehouse: Path) -> None:
     figures = warehouse_figures(warehouse)
     assert figures["ctgov_trials"] == 2274
-    # CAR-T >= 95% cannot hold with correct labels: 139 of the 2,274 are CAR-NK/CAR-macrophage trials,
-    # a separate modality, so at most 2,135 (93.9%) can be CAR-T (docs/classifier.md). 95% holds for
-    # CAR cells of any kind.
-    assert figures["car_t_share"] >= 0.89
-    assert figures["car_any_share"] >= 0.95
+    # CAR-T >= 95% cannot hold with correct labels: 131 of the 2,274 are CAR-NK/CAR-macrophage/CAR-DC
+    # trials, a separate modality, and about 40 have no CAR product at all (docs/classifier.md). 95%
+    # holds for CAR cell therapies of any kind, which is what the replay's source counts as CAR-T.
+    assert figures["car_t_share"] >= 0.895
+    assert figures["car_any_share"] >= 0.955
     assert figures["car_t_with_target_share"] >= 0.77
+    registry_cgt, registry_modality = figures["genuine_registry_records"]
+    assert sum(registry_cgt.support.values()) >= 95
+    assert registry_cgt.errors == [] and registry_modality.errors == []
 
 
 @pytest.mark.parametrize(
