@@ -96,7 +96,8 @@ def test_rules_file_is_versioned_and_every_modality_rule_names_a_known_modality(
             "car_explicit",
         ),
         ("CD7 chimeric antigen receptor T cells for NK/T-cell lymphoma", "CAR-T", "CD7", "car_explicit"),
-        ("arlo-cel (BMS-986393)", "CAR-T", None, "car_inn"),
+        ("arlo-cel (BMS-986393)", "CAR-T", "GPRC5D", "car_inn"),
+        ("CAR20.19.22 T-cells", "CAR-T", "CD19+CD20+CD22", "car_explicit"),
         # Vaccines against infectious diseases are not gene therapies, even on a viral vector.
         (
             "COVID-19 vaccine: Comirnaty (mRNA) or Vaxzevria (viral vector, AstraZeneca)",
@@ -168,7 +169,7 @@ def test_replay_car_t_set_is_classified_car_t_with_targets(warehouse: Path) -> N
     # holds for CAR cell therapies of any kind, which is what the replay's source counts as CAR-T.
     assert figures["car_t_share"] >= 0.895
     assert figures["car_any_share"] >= 0.955
-    assert figures["car_t_with_target_share"] >= 0.77
+    assert figures["car_t_with_target_share"] >= 0.79
     registry_cgt, registry_modality = figures["genuine_registry_records"]
     assert sum(registry_cgt.support.values()) >= 95
     assert registry_cgt.errors == [] and registry_modality.errors == []
