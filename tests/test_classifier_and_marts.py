@@ -126,6 +126,30 @@ def test_hand_written_examples(text: str, modality: str, target: str | None, rul
     assert got["is_cgt"] == (modality != "not CGT")
 
 
+def test_a_named_product_gives_its_modality_target_and_source_from_the_product_table() -> None:
+    got = classify_texts([("a", "GLPG5101 | Fludarabine"), ("b", "GLPG51012 placebo")])
+    assert (got["a"]["modality"], got["a"]["target"], got["a"]["cell_source"]) == (
+        "CAR-T",
+        "CD19",
+        "autologous",
+    )
+    assert got["a"]["modality_rule"] == "product_glpg5101"
+    assert got["b"]["modality"] == "not CGT"  # codes match as whole words only
+    products = [row for row in read_rules().rows if row["rule_id"].startswith("product_")]
+    assert products and all("https://" in row["note"] for row in products)
+
+
+def test_a_product_row_without_a_public_source_is_refused(tmp_path: Path) -> None:
+    table = tmp_path / "products.csv"
+    table.write_text(
+        "product_id,aliases,name,modality,target,cell_source,delivery,source_url\n"
+        "x1,X-1,an unnamed product,CAR-T,CD19,autologous,ex vivo,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="no https source_url"):
+        read_rules(products_path=table)
+
+
 def test_cell_source_and_delivery_come_with_the_label() -> None:
     got = classify_texts([("a", "UCART19 allogeneic CAR-T"), ("b", "voretigene neparvovec")])
     assert (got["a"]["cell_source"], got["a"]["delivery"]) == ("allogeneic", "ex vivo")

@@ -11,6 +11,7 @@ inlined, from the CSV, every time the schema is ensured.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +21,21 @@ from cgt_atlas.settings import WAREHOUSE_DIR
 
 RULES_DIR = WAREHOUSE_DIR / "rules"
 RULES_FILE = RULES_DIR / "modality_rules.csv"
+PRODUCTS_FILE = RULES_DIR / "products.csv"
 CLASSIFY_SQL = RULES_DIR / "classify.sql"
 KINDS = ("modality", "target", "cell_source")
 FIELDS = ("text", "summary", "text+summary", "flags")
 COLUMNS = ("rule_id", "kind", "field", "pattern", "label", "cell_source", "delivery", "note")
+PRODUCT_COLUMNS = (
+    "product_id",
+    "aliases",
+    "name",
+    "modality",
+    "target",
+    "cell_source",
+    "delivery",
+    "source_url",
+)
 
 MODALITIES = (
     "CAR-T",
@@ -67,13 +79,70 @@ class Rules:
     rows: list[dict[str, str]]
 
 
-def read_rules(path: Path = RULES_FILE) -> Rules:
-    """The rules in file order (their priority) and the version from the `# version:` line."""
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    return list(
+        csv.DictReader(
+            line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+        )
+    )
+
+
+def product_rules(path: Path = PRODUCTS_FILE) -> list[dict[str, str]]:
+    """Rules made from the named-product table: a product's code names its modality, target and source.
+
+    They rank above every pattern rule: a named product is the strongest evidence a record gives.
+    """
+    rules: list[dict[str, str]] = []
+    for number, product in enumerate(_csv_rows(path), start=1):
+        if tuple(product) != PRODUCT_COLUMNS or None in product.values():
+            raise ValueError(
+                f"{path}: product {number} does not have the columns {', '.join(PRODUCT_COLUMNS)}"
+            )
+        if not product["source_url"].startswith("https://"):
+            raise ValueError(f"{path}: product {product['product_id']} has no https source_url")
+        if product["cell_source"] not in ("autologous", "allogeneic", "not applicable", ""):
+            raise ValueError(
+                f"{path}: product {product['product_id']}: unknown cell_source {product['cell_source']!r}"
+            )
+        aliases = [
+            re.escape(alias.strip().lower()) for alias in product["aliases"].split("|") if alias.strip()
+        ]
+        pattern = r"\b(?:" + "|".join(aliases) + r")\b"
+        rule = {"field": "text+summary", "pattern": pattern, "cell_source": "", "delivery": ""}
+        note = f"{product['name']} ({product['source_url']})"
+        rules.append(
+            rule
+            | {
+                "rule_id": f"product_{product['product_id']}",
+                "kind": "modality",
+                "label": product["modality"],
+                "cell_source": product["cell_source"],
+                "delivery": product["delivery"],
+                "note": note,
+            }
+        )
+        for target in filter(None, product["target"].split("+")):
+            rule_id = f"product_{product['product_id']}_target_{target.lower()}"
+            rules.append(rule | {"rule_id": rule_id, "kind": "target", "label": target, "note": note})
+        if product["cell_source"] in ("autologous", "allogeneic"):
+            rule_id = f"product_{product['product_id']}_source"
+            rules.append(
+                rule
+                | {"rule_id": rule_id, "kind": "cell_source", "label": product["cell_source"], "note": note}
+            )
+    return [{column: rule[column] for column in COLUMNS} for rule in rules]
+
+
+def read_rules(path: Path = RULES_FILE, products_path: Path | None = PRODUCTS_FILE) -> Rules:
+    """The product rules, then the pattern rules in file order (their priority), and the version.
+
+    The version is the `# version:` line of the pattern rules; it covers the product table too.
+    """
     lines = path.read_text(encoding="utf-8").splitlines()
     version = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("# version:")), None)
     if not version:
         raise ValueError(f"{path}: no '# version: ...' line")
-    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    rows = (product_rules(products_path) if products_path else []) + _csv_rows(path)
     seen: set[str] = set()
     for number, row in enumerate(rows, start=1):
         if tuple(row) != COLUMNS or None in row.values():
