@@ -181,19 +181,20 @@ def test_quality_floor_on_genuine_clinicaltrials_gov_samples() -> None:
     assert cgt.support["not CGT"] >= 220 and cgt.support["CGT"] >= 4
     assert cgt.recall("not CGT") >= 0.99  # at most 2 of the 228 non-CGT trials called CGT
     assert cgt.precision("CGT") >= 0.99
-    assert cgt.recall("CGT") >= 0.75  # T3011, an oncolytic virus its record never calls one, is missed
+    # T3011, an oncolytic virus its record never calls one, is found only through the product table.
+    assert cgt.recall("CGT") >= 0.75
     assert modality.recall("CAR-T") == 1.0
 
 
 def test_replay_car_t_set_is_classified_car_t_with_targets(warehouse: Path) -> None:
     figures = warehouse_figures(warehouse)
     assert figures["ctgov_trials"] == 2274
-    # CAR-T >= 95% cannot hold with correct labels: 131 of the 2,274 are CAR-NK/CAR-macrophage/CAR-DC
+    # CAR-T >= 95% cannot hold with correct labels: 134 of the 2,274 are CAR-NK/CAR-macrophage/CAR-DC
     # trials, a separate modality, and about 40 have no CAR product at all (docs/classifier.md). 95%
     # holds for CAR cell therapies of any kind, which is what the replay's source counts as CAR-T.
-    assert figures["car_t_share"] >= 0.895
-    assert figures["car_any_share"] >= 0.955
-    assert figures["car_t_with_target_share"] >= 0.79
+    assert figures["car_t_share"] >= 0.90
+    assert figures["car_any_share"] >= 0.96
+    assert figures["car_t_with_target_share"] >= 0.80
     registry_cgt, registry_modality = figures["genuine_registry_records"]
     assert sum(registry_cgt.support.values()) >= 95
     assert registry_cgt.errors == [] and registry_modality.errors == []
