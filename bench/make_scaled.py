@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
+
+from cgt_atlas.settings import shared_dir
 
 PAGE_SIZE = 1000
 
@@ -60,7 +61,7 @@ def write_pages(source: Path, copies: int, out: Path) -> int:
 
 
 def main() -> None:
-    shared = Path(os.environ.get("CGT_ATLAS_SHARED", "../shared"))
+    shared = shared_dir()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--copies", type=int, default=50)
     parser.add_argument("--source", type=Path, default=shared / "replay" / "ctgov")

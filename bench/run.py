@@ -23,9 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from cgt_atlas.settings import shared_dir
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-SHARED = Path(os.environ.get("CGT_ATLAS_SHARED", ROOT.parent / "shared"))
+SHARED = shared_dir()
 
 YARDSTICK_SQL = """
 CREATE TABLE flat AS

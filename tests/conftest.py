@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from cgt_atlas.settings import shared_dir
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(os.environ.get("CGT_ATLAS_SHARED", PROJECT_ROOT.parent / "shared"))
+SHARED = shared_dir()
 
 
 def shared_path(*parts: str) -> Path:
