@@ -32,6 +32,13 @@ class PageStructureChanged(AtlasError):
     hint = "the source's format changed: update its parser and its CONTRACT notes; nothing was loaded."
 
 
+class DamagedPage(PageStructureChanged):
+    hint = (
+        "the body was cut short or damaged in transit or on disk: run the refresh again to fetch "
+        "it anew, or replace the file in the replay folder; nothing was loaded."
+    )
+
+
 class WarehouseBusy(AtlasError):
     hint = (
         "another process holds the warehouse open for writing (DuckDB allows one writer). "

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cgt_atlas import settings
-from cgt_atlas.errors import AtlasError
+from cgt_atlas.errors import AtlasError, ShortDownload
 from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding, page_files, replay_folder
 from cgt_atlas.progress import reporter
@@ -104,6 +104,12 @@ def summarise_run(
     reported = next((s.reported_total for s in summaries if s.reported_total is not None), None)
     if reported is None:
         reported = landed.reported_total
+    if reported is None and any(s.total_expected for s in summaries):
+        raise ShortDownload(
+            f"{landed.source}: no page of this run carries the source's total count (the first page, "
+            f"which does, is missing or empty in {landed.folder}), so {rows} records cannot be "
+            "checked for completeness"
+        )
     check_complete(landed.source, rows, reported)
     watermarks = [s.watermark for s in summaries if s.watermark]
     return StagedRun(

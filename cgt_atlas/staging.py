@@ -17,6 +17,7 @@ import polars as pl
 
 from cgt_atlas.errors import PageStructureChanged
 from cgt_atlas.sources import get_source
+from cgt_atlas.sources.base import RejectedRecord
 from schemas import TABLE_KEYS, TABLE_MODELS
 
 QUARANTINE = "quarantine"
@@ -24,6 +25,17 @@ CHUNK_SEQ = 10**10
 """fetch_seq from a parser orders records within a chunk; adding chunk_no * CHUNK_SEQ orders
 them across the run, so that the latest copy of a record seen twice wins at load."""
 STAGING_MEMORY_LIMIT = "1GB"
+QUARANTINE_SCHEMA = {
+    "run_id": pl.Utf8,
+    "source": pl.Utf8,
+    "table_name": pl.Utf8,
+    "record_key": pl.Utf8,
+    "entity_key": pl.Utf8,
+    "check_name": pl.Utf8,
+    "failure_value": pl.Utf8,
+    "record": pl.Utf8,
+    "quarantined_at": pl.Datetime("us", "UTC"),
+}
 
 
 @dataclass
@@ -35,6 +47,7 @@ class ChunkSummary:
     rows_loaded: dict[str, int] = field(default_factory=dict)
     rows_quarantined: int = 0
     reported_total: int | None = None
+    total_expected: bool = False
     watermark: str | None = None
 
     def to_dict(self) -> dict:
@@ -53,11 +66,12 @@ def stage_chunk(
             chunk_no=chunk_no,
             rows_fetched=parsed.rows,
             reported_total=parsed.reported_total,
-            watermark=parsed.watermark,
+            total_expected=parsed.total_expected,
         )
-        quarantined: list[pl.DataFrame] = []
         key = source.ENTITY_KEY
         parent, *children = source.TABLES
+        quarantined = [rejected_records(parsed.rejected, parent, source_name, run_id)]
+        watermark_column = getattr(source, "WATERMARK_COLUMN", None)
         rejected_parents: pl.Series | None = None
         for table in (parent, *children):
             frame = parsed.tables[table].pl().with_columns(pl.col("fetch_seq") + chunk_no * CHUNK_SEQ)
@@ -72,6 +86,9 @@ def stage_chunk(
                     )
             if table == parent:
                 rejected_parents = rejected.get_column("entity_key").unique()
+                if watermark_column:
+                    # From validated rows only: a damaged date is quarantined, never a watermark.
+                    summary.watermark = valid.get_column(watermark_column).cast(pl.Utf8).max()
             _write(valid, out_dir / table, chunk_no)
             quarantined.append(rejected)
             summary.rows_loaded[table] = len(valid)
@@ -119,6 +136,26 @@ def split_valid(
         valid = indexed.join(failed.select("_row").unique(), on="_row", how="anti").drop("_row")
         return valid, quarantine_rows(table, failed.drop("_row"), source_name, run_id, entity_key)
     return frame, quarantine_rows(table, frame.clear(), source_name, run_id, entity_key)
+
+
+def rejected_records(
+    records: list[RejectedRecord], table: str, source_name: str, run_id: str
+) -> pl.DataFrame:
+    """Quarantine rows for whole records the parser could not read (one row per record)."""
+    return pl.DataFrame(
+        {
+            "run_id": [run_id] * len(records),
+            "source": [source_name] * len(records),
+            "table_name": [table] * len(records),
+            "record_key": [r.entity_key or "" for r in records],
+            "entity_key": [r.entity_key for r in records],
+            "check_name": [r.check_name for r in records],
+            "failure_value": [r.failure_value for r in records],
+            "record": [r.record for r in records],
+            "quarantined_at": [datetime.now(UTC)] * len(records),
+        },
+        schema=QUARANTINE_SCHEMA,
+    )
 
 
 def quarantine_rows(

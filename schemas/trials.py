@@ -3,6 +3,7 @@ registries map their values onto them, so one vocabulary serves every mart."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Optional
 
 import pandera.polars as pa
@@ -38,7 +39,9 @@ TRIAL_ID_FORMS = {
     "itmctr": r"ITMCTR\d{10,14}",
 }
 TRIAL_ID = "^(" + "|".join(TRIAL_ID_FORMS.values()) + ")$"
-PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"  # precision kept: YYYY, YYYY-MM or YYYY-MM-DD
+# Precision kept: YYYY, YYYY-MM or YYYY-MM-DD, with a month and day that can exist ("2099-99-99"
+# is refused here, before it can become a watermark); calendar and future checks below.
+PARTIAL_DATE = r"^(1[89]|2\d)\d{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 PHASES = [
     "EARLY_PHASE1",
@@ -142,6 +145,20 @@ REGISTRIES = [
 ]
 
 
+def real_and_past(column: pl.Expr) -> pl.Expr:
+    """True for NULL or a calendar date (to its precision) no later than tomorrow (UTC slack).
+
+    Dates that record what already happened (posted, updated) cannot lie in the future; one that
+    does is damage, and would poison the incremental watermark.
+    """
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    full_date = column.str.to_date("%Y-%m-%d", strict=False)
+    is_full = column.str.len_chars() == 10
+    calendar_ok = ~is_full | full_date.is_not_null()
+    not_future = column <= pl.lit(tomorrow).str.slice(0, column.str.len_chars())
+    return column.is_null() | (calendar_ok & not_future)
+
+
 class _TrialChild(pa.DataFrameModel):
     trial_id: str = pa.Field(str_matches=TRIAL_ID)
     fetch_seq: int
@@ -171,6 +188,10 @@ class Trial(pa.DataFrameModel):
     source_url: str = pa.Field(str_startswith="https://")
     content_hash: pl.UInt64
     fetch_seq: int
+
+    @pa.check("first_posted_date", "last_update_date", name="real_date_not_in_future")
+    def recorded_dates_are_real(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(real_and_past(pl.col(data.key)))
 
 
 class TrialSite(_TrialChild):

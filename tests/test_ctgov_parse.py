@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from conftest import FIXTURES, shared_path
 
+from cgt_atlas.errors import PageStructureChanged
 from cgt_atlas.sources import ctgov
 
 NCT = r"^NCT\d{8}$"
@@ -99,7 +100,7 @@ def test_edge_cases_keep_date_precision_and_missing_modules_as_null() -> None:
     assert (full["start_date"], full["completion_date"]) == ("2024-03", "2027")
     assert full["phase"] == "PHASE1/PHASE2"
     assert bare["phase"] is None and bare["lead_sponsor"] is None and bare["enrollment"] is None
-    assert parsed.watermark == "2026-08-20"
+    assert full["last_update_date"] == "2026-08-20"
 
 
 def test_edge_cases_secondary_ids_are_typed_by_their_shape() -> None:
@@ -158,9 +159,12 @@ def test_a_study_with_hundreds_of_sites(tmp_path: Path) -> None:
     }
 
 
-@pytest.mark.parametrize("body", ['{"studies": 7}', "not json at all"])
-def test_a_page_that_is_not_paged_studies_fails_loudly(tmp_path: Path, body: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [('{"studies": 7}', "neither a PagedStudies object"), ("not json at all", "is not valid JSON")],
+)
+def test_a_page_that_is_not_paged_studies_fails_loudly(tmp_path: Path, body: str, says: str) -> None:
     page = tmp_path / "page-0001.json"
     page.write_text(body)
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(PageStructureChanged, match=says):
         parse(page)

@@ -27,14 +27,30 @@ class FetchResult:
 
 
 @dataclass
+class RejectedRecord:
+    """A whole record a parser could not read (bad bytes, a value of the wrong type, a missing
+    section): quarantined with its reason while the rest of the page loads."""
+
+    entity_key: str | None
+    check_name: str
+    failure_value: str
+    record: str
+    """The record as far as it could be read, as JSON text (undecodable bytes escaped)."""
+
+
+@dataclass
 class ParsedPages:
     """Canonical tables parsed from raw pages, as DuckDB relations on the parsing connection."""
 
     tables: dict[str, duckdb.DuckDBPyRelation]
     rows: int
     reported_total: int | None = None
-    watermark: str | None = None
+    total_expected: bool = False
+    """The pages are of a kind whose run must carry a reported total (ClinicalTrials.gov's paged
+    search: the first page holds totalCount). Such a run without one is incomplete."""
     notes: list[str] = field(default_factory=list)
+    rejected: list[RejectedRecord] = field(default_factory=list)
+    """Records quarantined before the tables were built; counted in rows."""
 
 
 class Source(Protocol):
@@ -59,6 +75,8 @@ class Source(Protocol):
 
     def parse(self, con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages: ...
 
+    # Optional: `WATERMARK_COLUMN`, a date column of the parent table: the run's watermark is its
+    # maximum over the rows that passed validation (never a raw value).
     # Optional: `default_pages() -> list[Path]`, pages kept in the project itself (the curated
     # seed). A replay folder without the source's own folder reads these instead of skipping it.
 

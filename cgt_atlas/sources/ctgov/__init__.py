@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
 from functools import cache
 from pathlib import Path
 
 import duckdb
 
 from cgt_atlas.countries import register_country_lookup
+from cgt_atlas.errors import PageStructureChanged
 from cgt_atlas.settings import SCHEMAS_DIR, SEEDS_DIR
-from cgt_atlas.sources.base import TRIAL_TABLES, ParsedPages, SqlFiles, parser_fingerprint
+from cgt_atlas.sources.base import TRIAL_TABLES, ParsedPages, RejectedRecord, SqlFiles, parser_fingerprint
+from cgt_atlas.sources.ctgov import records
 from cgt_atlas.sources.ctgov.helpers import fetch_pages as fetch
 
 NAME = "ctgov"
@@ -17,11 +20,13 @@ DESCRIPTION = "ClinicalTrials.gov API v2: interventional studies matching the CG
 PAGE_GLOB = "*.json"
 TABLES = TRIAL_TABLES
 ENTITY_KEY = "trial_id"
+WATERMARK_COLUMN = "last_update_date"
 SQL_DIR = Path(__file__).parent / "sql"
 # The study type is spelled once, in protocol_type.sql, and set into studies.sql.
-_sql = SqlFiles(SQL_DIR, PROTOCOL=" ".join((SQL_DIR / "protocol_type.sql").read_text().split()))
+PROTOCOL_TYPE = " ".join((SQL_DIR / "protocol_type.sql").read_text().split())
+_sql = SqlFiles(SQL_DIR, PROTOCOL=PROTOCOL_TYPE)
 
-__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
+__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "WATERMARK_COLUMN", "fetch", "parse"]
 
 
 @cache
@@ -30,21 +35,43 @@ def _fingerprint() -> str:
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
-    """Parse pages (or single-study bodies) into the canonical trial tables, all in DuckDB."""
-    con.execute(_sql("studies"), {"pages": [str(p) for p in pages], "fingerprint": _fingerprint()})
-    reported_total = con.sql("SELECT max(reported_total) FROM ctgov_study").fetchall()[0][0]
-    con.execute("DELETE FROM ctgov_study WHERE ps IS NULL")
+    """Parse pages (or single-study bodies) into the canonical trial tables, all in DuckDB.
+
+    Pages DuckDB cannot read whole, or with a study it would misread, go through the study by
+    study check first: the damaged studies are quarantined and the rest of the page loads.
+    """
+    rejected: list[RejectedRecord] = []
+    clean = not any(records.needs_check(page) for page in pages) and _read_studies(con, pages)
+    if not clean:
+        with tempfile.TemporaryDirectory(prefix="ctgov-pages-") as work_dir:
+            cleaned, rejected = records.clean_pages(pages, PROTOCOL_TYPE, Path(work_dir))
+            if not _read_studies(con, cleaned):
+                raise PageStructureChanged(
+                    "ClinicalTrials.gov studies still lack a protocolSection after the study check"
+                )
+    reported_total, paged = con.sql("SELECT max(reported_total), bool_or(paged) FROM ctgov_study").fetchall()[
+        0
+    ]
+    con.execute("DELETE FROM ctgov_study WHERE NOT is_study")
     names = con.sql(
         "SELECT DISTINCT loc.country FROM (SELECT unnest(ps.contactsLocationsModule.locations) AS loc"
         " FROM ctgov_study) WHERE loc.country IS NOT NULL"
     ).fetchall()
     register_country_lookup(con, [name for (name,) in names])
-    rows, watermark = con.sql(
-        "SELECT count(*), max(ps.statusModule.lastUpdatePostDateStruct.date) FROM ctgov_study"
-    ).fetchall()[0]
+    rows = con.sql("SELECT count(*) FROM ctgov_study").fetchall()[0][0] + len(rejected)
     return ParsedPages(
         tables={table: con.sql(_sql(table)) for table in TABLES},
         rows=rows,
         reported_total=reported_total,
-        watermark=watermark,
+        total_expected=bool(paged),
+        rejected=rejected,
     )
+
+
+def _read_studies(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> bool:
+    """Build ctgov_study; False when DuckDB refuses a page or a study has no protocolSection."""
+    try:
+        con.execute(_sql("studies"), {"pages": [str(p) for p in pages], "fingerprint": _fingerprint()})
+    except (duckdb.InvalidInputException, duckdb.ConversionException):
+        return False
+    return not con.sql("SELECT count(*) FROM ctgov_study WHERE is_study AND ps IS NULL").fetchall()[0][0]

@@ -16,6 +16,7 @@ DESCRIPTION = "EU CTIS public portal: trials matching the CGT query, one per EU 
 PAGE_GLOB = "*.json"
 TABLES = (*TRIAL_TABLES, "trial_atimp_flags")
 ENTITY_KEY = "trial_id"
+WATERMARK_COLUMN = "last_update_date"
 SQL_DIR = Path(__file__).parent / "sql"
 
 
@@ -26,7 +27,7 @@ def _type(name: str) -> str:
 # The two parts' types are spelled once and set into records.sql, for both body formats.
 _sql = SqlFiles(SQL_DIR, PART_I=_type("part_one_type"), PART_II=_type("part_two_type"))
 
-__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
+__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "WATERMARK_COLUMN", "fetch", "parse"]
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
@@ -45,12 +46,8 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
         " FROM ctis_record) WHERE nullif(trim(name), '') IS NOT NULL"
     ).fetchall()
     register_country_lookup(con, [name for (name,) in names])
-    rows, watermark = con.sql(
-        "SELECT count(DISTINCT trial_id), max(coalesce(ctis_date(publishDate),"
-        " ctis_date(lastPublicationUpdate), ctis_date(lastUpdated))) FROM ctis_record"
-    ).fetchall()[0]
+    rows = con.sql("SELECT count(DISTINCT trial_id) FROM ctis_record").fetchall()[0][0]
     return ParsedPages(
         tables={table: con.sql(_sql(table)) for table in TABLES},
         rows=rows,
-        watermark=watermark,
     )

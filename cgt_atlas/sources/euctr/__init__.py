@@ -19,16 +19,18 @@ DESCRIPTION = (
 PAGE_GLOB = "*.txt"
 TABLES = (*TRIAL_TABLES, "euctr_member_states", "trial_atimp_flags")
 ENTITY_KEY = "trial_id"
+WATERMARK_COLUMN = "first_posted_date"  # first entered in EudraCT
 SQL_DIR = Path(__file__).parent / "sql"
 _sql = SqlFiles(SQL_DIR)
 
-__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
+__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "WATERMARK_COLUMN", "fetch", "parse"]
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
     """Tokenize the text pages into coded lines, then build every table in DuckDB SQL."""
     register_macros(con)
-    con.register("euctr_lines", lines_frame(pages))
+    lines, rejected = lines_frame(pages)
+    con.register("euctr_lines", lines)
     con.execute("CREATE OR REPLACE TEMP TABLE euctr_line AS SELECT * FROM euctr_lines")
     con.execute(_sql("records"), {"fingerprint": fingerprint(SQL_DIR)})
     names = con.execute(
@@ -36,11 +38,9 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
         "SELECT DISTINCT trim(unnest(string_split(planned_regions, chr(10)))) FROM euctr_record"
     ).fetchall()
     register_country_lookup(con, [name for (name,) in names if name])
-    rows, watermark = con.execute(
-        "SELECT count(DISTINCT trial_id), max(first_entered_date) FROM euctr_record"
-    ).fetchall()[0]
+    rows = con.execute("SELECT count(DISTINCT trial_id) FROM euctr_record").fetchall()[0][0] + len(rejected)
     return ParsedPages(
         tables={table: con.sql(_sql(table)) for table in TABLES},
         rows=rows,
-        watermark=watermark,
+        rejected=rejected,
     )

@@ -17,10 +17,11 @@ DESCRIPTION = "WHO ICTRP: XML exports of the Search Portal handed in via data/in
 PAGE_GLOB = "*.xml"
 TABLES = (*TRIAL_TABLES, "ictrp_records")
 ENTITY_KEY = "trial_id"
+WATERMARK_COLUMN = "last_update_date"
 SQL_DIR = Path(__file__).parent / "sql"
 _sql = SqlFiles(SQL_DIR)
 
-__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
+__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "WATERMARK_COLUMN", "fetch", "parse"]
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
@@ -33,9 +34,5 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
         "SELECT DISTINCT trim(unnest(string_split(Countries, ';'))) FROM ictrp_trial"
     ).fetchall()
     register_country_lookup(con, [name for (name,) in names if name])
-    rows, watermark = con.execute(
-        "SELECT count(*), max(date_from_text(Last_Refreshed_on)) FROM ictrp_trial"
-    ).fetchall()[0]
-    return ParsedPages(
-        tables={table: con.sql(_sql(table)) for table in TABLES}, rows=rows, watermark=watermark
-    )
+    rows = con.execute("SELECT count(*) FROM ictrp_trial").fetchall()[0][0]
+    return ParsedPages(tables={table: con.sql(_sql(table)) for table in TABLES}, rows=rows)

@@ -9,6 +9,7 @@ WITH page AS (
     SELECT
         list_position($pages, filename) AS file_seq,
         totalCount AS reported_total,
+        studies IS NOT NULL OR nextPageToken IS NOT NULL AS paged,
         coalesce(
             studies,
             CASE WHEN protocolSection IS NOT NULL
@@ -29,12 +30,13 @@ WITH page AS (
         }
     )
 ),
--- An empty page yields one row with a NULL study, so its totalCount is not lost; the parser
--- reads the count and deletes those rows.
+-- An empty page yields one row with a NULL study (is_study false), so its totalCount is not
+-- lost; the parser reads the count and deletes those rows.
 flat AS (
     SELECT
         file_seq,
         reported_total,
+        paged,
         unnest(CASE WHEN len(studies) > 0 THEN studies ELSE [NULL] END) AS study,
         generate_subscripts(CASE WHEN len(studies) > 0 THEN studies ELSE [NULL] END, 1) AS position
     FROM page
@@ -42,6 +44,8 @@ flat AS (
 SELECT
     file_seq * 100000 + position AS fetch_seq,
     reported_total,
+    paged,
+    study IS NOT NULL AS is_study,
     study.protocolSection AS ps,
     study.hasResults AS has_results,
     hash(study, $fingerprint) AS content_hash
