@@ -74,18 +74,31 @@ def app() -> None:
     "curated, which reads its seed from the project.",
 )
 @click.option("--full", is_flag=True, help="Fetch everything, not only what changed since the last run.")
+@click.option(
+    "--accept-shrink",
+    is_flag=True,
+    help="Load even if the quality gates find that a source's tables would shrink by more than 10%, "
+    "a child table would empty, a filled column would blank, or most records were quarantined "
+    "(use when the source really changed; recorded in pipeline_runs).",
+)
 @db_option
 @click.option("--verbose", "-v", is_flag=True, help="Show Prefect's own logs.")
 def refresh(
-    sources: tuple[str, ...], replay: Path | None, full: bool, db: Path | None, verbose: bool
+    sources: tuple[str, ...],
+    replay: Path | None,
+    full: bool,
+    accept_shrink: bool,
+    db: Path | None,
+    verbose: bool,
 ) -> None:
     """Fetch (or replay) sources, validate them, and update the warehouse.
 
     Live runs are incremental after the first: only records updated since the last
     watermark are fetched (--full fetches all). Every response is kept as fetched under
     data/raw/<source>/<run_id>/. Rows that fail validation go to the quarantine table
-    with the reason. The warehouse changes in one transaction: if anything fails, it is
-    left exactly as it was.
+    with the reason. Before it commits, the load must pass quality gates (no table of a
+    source shrinking by more than 10%, no filled column blanked, no child table emptied).
+    The warehouse changes in one transaction: if anything fails, it is left exactly as it was.
 
     \b
     Examples:
@@ -113,6 +126,7 @@ def refresh(
                 replay_dir=str(replay) if replay else None,
                 full=full,
                 db_path=str(db_path),
+                accept_shrink=accept_shrink,
             )
         except AtlasError as error:
             bars.stop()

@@ -52,3 +52,11 @@ class WarehouseMissing(AtlasError):
 
 class ConfigError(AtlasError):
     hint = "see cgt-atlas --help."
+
+
+class QualityGateFailed(AtlasError):
+    hint = (
+        'look at what changed in the source (cgt-atlas sql "select * from quarantine", the landed '
+        "pages under data/raw/); if the change is real, run again with --accept-shrink (it is "
+        "recorded in pipeline_runs). The warehouse is unchanged."
+    )

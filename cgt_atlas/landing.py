@@ -32,6 +32,22 @@ class RawLanding:
 
     def __post_init__(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        if any(self.folder.iterdir()):
+            # Pages are numbered from 1: landing over an earlier attempt would mix its pages in.
+            raise FileExistsError(f"landing folder {self.folder} is not empty; land each attempt afresh")
+
+    @classmethod
+    def fresh(cls, folder: Path) -> RawLanding:
+        """A landing in folder, or, when an earlier attempt of the run used it, in folder-attemptN.
+
+        A retried fetch keeps the first attempt's pages as they were (they are a record of what
+        was sent) and lands its own beside them; only the last attempt's folder is parsed.
+        """
+        candidate, attempt = folder, 1
+        while candidate.exists() and any(candidate.iterdir()):
+            attempt += 1
+            candidate = folder.with_name(f"{folder.name}-attempt{attempt}")
+        return cls(candidate)
 
     def write(
         self,

@@ -40,7 +40,7 @@ def land_live(source_name: str, run_id: str, *, full: bool, db_path: Path) -> La
     since = None if full else latest_watermark(db_path, source_name)
     if since:
         reporter().note(f"{source_name}: incremental, studies updated on or after {since}")
-    landing = RawLanding(settings.raw_dir() / source_name / run_id)
+    landing = RawLanding.fresh(settings.raw_dir() / source_name / run_id)
     result = source.fetch(
         PoliteClient(),
         landing,

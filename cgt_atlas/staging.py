@@ -170,7 +170,9 @@ def quarantine_rows(
             pl.lit(f"{entity_key}:parent_quarantined").alias("check_name"),
             pl.col(entity_key).alias("failure_value"),
         )
-    record_columns = [c for c in failed.columns if c not in ("check_name", "failure_value")]
+    # fetch_seq is bookkeeping that shifts with chunking: left out, the same record quarantined
+    # again gives the same JSON, which is how a rerun finds rows with no key to replace.
+    record_columns = [c for c in failed.columns if c not in ("check_name", "failure_value", "fetch_seq")]
     keys = TABLE_KEYS[table]
     return failed.select(
         pl.lit(run_id).alias("run_id"),

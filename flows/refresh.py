@@ -45,8 +45,8 @@ def stage_chunk(source_name: str, run_id: str, pages: list[str], chunk_no: int) 
 
 
 @task(cache_policy=None)
-def load_warehouse(db_path: str, runs: list[dict]) -> dict:
-    return load_runs(Path(db_path), [StagedRun(**run) for run in runs])
+def load_warehouse(db_path: str, runs: list[dict], accept_shrink: bool = False) -> dict:
+    return load_runs(Path(db_path), [StagedRun(**run) for run in runs], accept_shrink=accept_shrink)
 
 
 @flow(name="ingest-source", log_prints=False)
@@ -82,6 +82,7 @@ def refresh(
     full: bool = False,
     db_path: str = "data/cgt_atlas.duckdb",
     run_id: str | None = None,
+    accept_shrink: bool = False,
 ) -> dict:
     """Refresh the warehouse from every source named (all when none), live or from a replay."""
     names = sources or list(SOURCES)
@@ -91,5 +92,5 @@ def refresh(
     staged = [
         run for name in names if (run := ingest_source(name, run_id, replay_dir, full, db_path)) is not None
     ]
-    changed = load_warehouse(db_path, staged) if staged else {}
+    changed = load_warehouse(db_path, staged, accept_shrink) if staged else {}
     return {"run_id": run_id, "runs": staged, "changed": changed}

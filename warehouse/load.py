@@ -8,34 +8,17 @@ and the last good warehouse stays as it was.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from cgt_atlas.errors import WarehouseBusy, WarehouseMissing
+from cgt_atlas.errors import QualityGateFailed, WarehouseBusy, WarehouseMissing
 from cgt_atlas.settings import MODELS_DIR, SEEDS_DIR, WAREHOUSE_DIR
+from warehouse import gates
 from warehouse.classifier import install_classifier
+from warehouse.runs import StagedRun
 
-
-@dataclass
-class StagedRun:
-    """One source's staged run, as the flow hands it to the loader (paths and counts only)."""
-
-    run_id: str
-    source: str
-    mode: str
-    tables: list[str]
-    entity_key: str
-    staged_dir: str
-    started_at: str
-    pages: int
-    rows_fetched: int
-    rows_quarantined: int
-    reported_total: int | None
-    watermark: str | None
-    full_refresh: bool
-    raw_path: str
+__all__ = ["StagedRun", "connect_reader", "connect_writer", "latest_watermark", "load_runs"]
 
 
 WRITER_MEMORY_LIMIT = "512MB"
@@ -60,16 +43,32 @@ def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
         raise WarehouseBusy(f"cannot open {db_path} to read: {error}") from error
 
 
-def load_runs(db_path: Path, runs: list[StagedRun]) -> dict[str, dict[str, int]]:
-    """Merge every staged run, record it in pipeline_runs, rebuild models; all or nothing."""
+def load_runs(
+    db_path: Path, runs: list[StagedRun], *, accept_shrink: bool = False
+) -> dict[str, dict[str, int]]:
+    """Merge every staged run, record it in pipeline_runs, rebuild models; all or nothing.
+
+    Each merge must pass the quality gates (warehouse/gates.py) unless accept_shrink is set;
+    a run that fails them raises QualityGateFailed and the warehouse stays as it was.
+    """
     existed = db_path.exists()
     con = connect_writer(db_path)
     changed: dict[str, dict[str, int]] = {}
     try:
         con.execute("BEGIN TRANSACTION")
         ensure_schema(con)
+        problems: list[str] = []
         for run in runs:
+            before = gates.profile(con, run)
             changed[run.source] = merge_run(con, run)
+            found = gates.findings(run, before, gates.profile(con, run), changed[run.source]["loaded"])
+            problems.extend(found)
+            _record_gate(con, run, found)
+        if problems and not accept_shrink:
+            raise QualityGateFailed(
+                "the load would make the warehouse worse, so nothing was loaded:\n  - "
+                + "\n  - ".join(problems)
+            )
         build_models(con)
         con.execute("COMMIT")
     except BaseException:
@@ -80,6 +79,19 @@ def load_runs(db_path: Path, runs: list[StagedRun]) -> dict[str, dict[str, int]]
         raise
     con.close()
     return changed
+
+
+def _record_gate(con: duckdb.DuckDBPyConnection, run: StagedRun, found: list[str]) -> None:
+    """Written only by a load that commits: found is empty, or accepted with --accept-shrink."""
+    con.execute(
+        "UPDATE pipeline_runs SET quality_gate = ?, quality_findings = ? WHERE run_id = ? AND source = ?",
+        [
+            "accepted" if found else "passed",
+            "\n".join(found) or None,
+            run.run_id,
+            run.source,
+        ],
+    )
 
 
 def _remove_database(db_path: Path) -> None:
@@ -140,10 +152,15 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
         """,
         [parquet("quarantine")],
     )
+    # A record's quarantine rows are replaced by this run's verdict on it; rows with no entity
+    # key (a record without its id) are matched on what they hold, so a rerun adds none twice.
     con.execute(
         f"""
-        DELETE FROM quarantine WHERE source = $source AND entity_key IN (
-            SELECT {key} FROM incoming UNION SELECT entity_key FROM incoming_quarantine
+        DELETE FROM quarantine WHERE source = $source AND (
+            entity_key IN (SELECT {key} FROM incoming UNION SELECT entity_key FROM incoming_quarantine)
+            OR (entity_key IS NULL AND (table_name, check_name, record) IN (
+                SELECT (table_name, check_name, record) FROM incoming_quarantine WHERE entity_key IS NULL
+            ))
         )
         """,
         {"source": run.source},
@@ -151,7 +168,7 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
     con.execute("INSERT INTO quarantine BY NAME SELECT * FROM incoming_quarantine")
     loaded = con.sql("SELECT count(*) FROM incoming").fetchall()[0][0]
     con.execute(
-        """
+        f"""
         INSERT INTO pipeline_runs BY NAME
         SELECT $run_id AS run_id, $source AS source, $mode AS mode,
             $started_at::TIMESTAMPTZ AS started_at, now() AS finished_at,
@@ -159,8 +176,10 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
             $pages AS pages, $rows_fetched AS rows_fetched, $loaded AS rows_loaded,
             $changed AS rows_changed, $quarantined AS rows_quarantined,
             $reported_total AS reported_total,
-            greatest($watermark, (SELECT max(watermark) FROM pipeline_runs WHERE source = $source))
-                AS watermark,
+            greatest($watermark, (
+                SELECT max(watermark) FILTER (WHERE {USABLE_WATERMARK}) FROM pipeline_runs
+                WHERE source = $source
+            )) AS watermark,
             $full_refresh AS full_refresh, $raw_path AS raw_path
         """,
         {
@@ -219,6 +238,11 @@ def build_models(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE OR REPLACE {kind} {path.stem} AS {path.read_text(encoding='utf-8')}")
 
 
+USABLE_WATERMARK = "try_cast(watermark AS DATE) <= current_date + 1"
+"""A stored watermark that is no date, or lies in the future, would make every incremental run
+ask for nothing: such a value (left by a release before dates were validated) is passed over."""
+
+
 def latest_watermark(db_path: Path, source: str) -> str | None:
     """The watermark of the source's last successful run, or None before the first one."""
     if not db_path.exists():
@@ -228,8 +252,9 @@ def latest_watermark(db_path: Path, source: str) -> str | None:
         tables = {name for (name,) in con.sql("SELECT table_name FROM information_schema.tables").fetchall()}
         if "pipeline_runs" not in tables:
             return None
-        return con.execute("SELECT max(watermark) FROM pipeline_runs WHERE source = ?", [source]).fetchall()[
-            0
-        ][0]
+        return con.execute(
+            f"SELECT max(watermark) FILTER (WHERE {USABLE_WATERMARK}) FROM pipeline_runs WHERE source = ?",
+            [source],
+        ).fetchall()[0][0]
     finally:
         con.close()

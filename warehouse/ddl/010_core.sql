@@ -90,8 +90,12 @@ CREATE TABLE IF NOT EXISTS pipeline_runs (
     reported_total BIGINT,
     watermark VARCHAR,
     full_refresh BOOLEAN,
-    raw_path VARCHAR
+    raw_path VARCHAR,
+    quality_gate VARCHAR,         -- passed, or accepted (--accept-shrink) with quality_findings
+    quality_findings VARCHAR      -- what the gates found, one finding per line; NULL when none
 );
+ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS quality_gate VARCHAR;
+ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS quality_findings VARCHAR;
 CREATE TABLE IF NOT EXISTS quarantine (
     run_id VARCHAR,               -- key: (source, table_name, record_key, check_name)
     source VARCHAR,
