@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 
-from cgt_atlas.errors import PageStructureChanged
+from cgt_atlas.errors import DamagedPage, PageStructureChanged
 from cgt_atlas.sources.ema.settings import (
     HEADER_MARKERS,
     HEADER_SCAN_ROWS,
@@ -30,7 +32,13 @@ def _is_header(names: list[str]) -> bool:
 
 def report_rows(path: Path) -> Iterator[dict[str, object]]:
     """Every data row of the report, keyed by our column names; raises when the layout changed."""
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        raise DamagedPage(
+            f"EMA report {path} is not a readable xlsx workbook ({type(error).__name__}: {error}): "
+            "it was cut short or is not the report"
+        ) from error
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         for row_no, row in enumerate(rows, start=1):
