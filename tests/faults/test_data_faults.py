@@ -350,3 +350,19 @@ def test_accept_shrink_loads_and_is_recorded(db: Path, tmp_path: Path) -> None:
     assert (
         scalar(db, "SELECT quality_gate FROM pipeline_runs WHERE run_id = 'baseline-run' LIMIT 1") == "passed"
     )
+
+
+def test_an_unreadable_ctis_trial_is_quarantined_and_the_others_load(tmp_path: Path) -> None:
+    folder = tmp_path / "replay" / "ctis"
+    shutil.copytree(shared_path("samples", "ctis"), folder, ignore=shutil.ignore_patterns("*.md"))
+    damaged = folder / "ctrdata__CTIS__2023-505613-24-00.json"
+    text = damaged.read_text(encoding="utf-8")
+    damaged.write_bytes(
+        text.replace('"ctStatus"', '"ctStatus\xff"', 1).encode("utf-8", errors="surrogateescape")
+    )
+    damaged.write_bytes(damaged.read_bytes().replace("\xff".encode(), b"\xff"))
+    db = tmp_path / "atlas.duckdb"
+    load_replay(folder.parent, db, ["ctis"], "ctis-run")
+    assert scalar(db, "SELECT count(*) FROM trials") == 3
+    (reason,) = query(db, "SELECT entity_key, check_name FROM quarantine")
+    assert reason == ("2023-505613-24-00", "record:unreadable")

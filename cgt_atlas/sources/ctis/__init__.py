@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import duckdb
 
 from cgt_atlas.countries import register_country_lookup
-from cgt_atlas.sources.base import TRIAL_TABLES, ParsedPages, SqlFiles
+from cgt_atlas.errors import DamagedPage
+from cgt_atlas.sources.base import TRIAL_TABLES, ParsedPages, RejectedRecord, SqlFiles
 from cgt_atlas.sources.common import fingerprint, register_macros
 from cgt_atlas.sources.ctis.helpers import fetch_pages as fetch
 
@@ -18,6 +21,7 @@ TABLES = (*TRIAL_TABLES, "trial_atimp_flags")
 ENTITY_KEY = "trial_id"
 WATERMARK_COLUMN = "last_update_date"
 SQL_DIR = Path(__file__).parent / "sql"
+CT_NUMBER = re.compile(r"\d{4}-5\d{5}-\d{2}-\d{2}")
 
 
 def _type(name: str) -> str:
@@ -34,7 +38,7 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
     """Read trial records (search pages landed beside them give no rows) into the trial tables."""
     register_macros(con)
     con.execute(_sql("macros"))
-    con.execute(_sql("records"), {"pages": [str(p) for p in pages], "fingerprint": fingerprint(SQL_DIR)})
+    rejected = _read_records(con, pages)
     names = con.sql(
         "SELECT DISTINCT trim(name) FROM ("
         " SELECT unnest(list_concat("
@@ -46,8 +50,47 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
         " FROM ctis_record) WHERE nullif(trim(name), '') IS NOT NULL"
     ).fetchall()
     register_country_lookup(con, [name for (name,) in names])
-    rows = con.sql("SELECT count(DISTINCT trial_id) FROM ctis_record").fetchall()[0][0]
+    rows = con.sql("SELECT count(DISTINCT trial_id) FROM ctis_record").fetchall()[0][0] + len(rejected)
     return ParsedPages(
         tables={table: con.sql(_sql(table)) for table in TABLES},
         rows=rows,
+        rejected=rejected,
     )
+
+
+def _read_records(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> list[RejectedRecord]:
+    """Build ctis_record; a trial body DuckDB cannot read is quarantined, the others load.
+
+    CTIS serves one trial per body, so when the whole set fails each body is tried alone (only
+    then: clean data pays one read). A damaged search page holds no trial to set aside: it fails.
+    """
+    try:
+        _records_sql(con, pages)
+        return []
+    except (duckdb.InvalidInputException, duckdb.ConversionException):
+        pass
+    readable: list[Path] = []
+    rejected: list[RejectedRecord] = []
+    for page in pages:
+        try:
+            _records_sql(con, [page])
+            readable.append(page)
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+            head = page.read_bytes()[:4096].decode("utf-8", errors="replace")
+            if '"pagination"' in head:
+                raise DamagedPage(f"CTIS search page {page} cannot be read: {error}") from error
+            number = CT_NUMBER.search(head)
+            rejected.append(
+                RejectedRecord(
+                    entity_key=number[0] if number else None,
+                    check_name="record:unreadable",
+                    failure_value=str(error).split("\n")[0][:300],
+                    record=json.dumps({"file": str(page), "bytes": page.stat().st_size}),
+                )
+            )
+    _records_sql(con, readable)
+    return rejected
+
+
+def _records_sql(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> None:
+    con.execute(_sql("records"), {"pages": [str(p) for p in pages], "fingerprint": fingerprint(SQL_DIR)})
