@@ -89,6 +89,16 @@ def findings(
     return found
 
 
+def notices(run: StagedRun, loaded: int) -> list[str]:
+    """What is odd but not damage: recorded with the run, never blocking it."""
+    if run.reported_total is not None and loaded > run.reported_total:
+        return [
+            f"{run.source}: {loaded} distinct records loaded, more than the {run.reported_total} the "
+            "source reported (records added while paging, or pages from another listing)"
+        ]
+    return []
+
+
 def _worse(before: int, after: int) -> bool:
     if before > 0 and after == 0:
         return True

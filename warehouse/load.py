@@ -61,9 +61,10 @@ def load_runs(
         for run in runs:
             before = gates.profile(con, run)
             changed[run.source] = merge_run(con, run)
-            found = gates.findings(run, before, gates.profile(con, run), changed[run.source]["loaded"])
+            loaded = changed[run.source]["loaded"]
+            found = gates.findings(run, before, gates.profile(con, run), loaded)
             problems.extend(found)
-            _record_gate(con, run, found)
+            _record_gate(con, run, found, gates.notices(run, loaded))
         if problems and not accept_shrink:
             raise QualityGateFailed(
                 "the load would make the warehouse worse, so nothing was loaded:\n  - "
@@ -81,13 +82,15 @@ def load_runs(
     return changed
 
 
-def _record_gate(con: duckdb.DuckDBPyConnection, run: StagedRun, found: list[str]) -> None:
+def _record_gate(
+    con: duckdb.DuckDBPyConnection, run: StagedRun, found: list[str], noticed: list[str]
+) -> None:
     """Written only by a load that commits: found is empty, or accepted with --accept-shrink."""
     con.execute(
         "UPDATE pipeline_runs SET quality_gate = ?, quality_findings = ? WHERE run_id = ? AND source = ?",
         [
             "accepted" if found else "passed",
-            "\n".join(found) or None,
+            "\n".join(found + noticed) or None,
             run.run_id,
             run.source,
         ],

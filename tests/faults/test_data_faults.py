@@ -362,3 +362,14 @@ def test_an_unreadable_ctis_trial_is_quarantined_and_the_others_load(tmp_path: P
     assert scalar(db, "SELECT count(*) FROM trials") == 3
     (reason,) = query(db, "SELECT entity_key, check_name FROM quarantine")
     assert reason == ("2023-505613-24-00", "record:unreadable")
+
+
+def test_more_records_than_reported_is_flagged_on_the_run(tmp_path: Path) -> None:
+    def undercount(folder: Path) -> None:
+        page = folder / "page-0001.json"
+        page.write_bytes(page.read_bytes().replace(b'"totalCount": 2274', b'"totalCount": 2000'))
+
+    db = tmp_path / "atlas.duckdb"
+    load_replay(damaged_copy(tmp_path, "ctgov", undercount), db, ["ctgov"], "more")
+    gate, notes = query(db, "SELECT quality_gate, quality_findings FROM pipeline_runs")[0]
+    assert gate == "passed" and "2274 distinct records loaded, more than the 2000" in notes

@@ -92,7 +92,8 @@ CREATE TABLE IF NOT EXISTS pipeline_runs (
     full_refresh BOOLEAN,
     raw_path VARCHAR,
     quality_gate VARCHAR,         -- passed, or accepted (--accept-shrink) with quality_findings
-    quality_findings VARCHAR      -- what the gates found, one finding per line; NULL when none
+    quality_findings VARCHAR      -- findings accepted with --accept-shrink and notices (more records than
+                                  -- the source reported), one per line; NULL when none
 );
 ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS quality_gate VARCHAR;
 ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS quality_findings VARCHAR;
