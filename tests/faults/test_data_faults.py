@@ -373,3 +373,28 @@ def test_more_records_than_reported_is_flagged_on_the_run(tmp_path: Path) -> Non
     load_replay(damaged_copy(tmp_path, "ctgov", undercount), db, ["ctgov"], "more")
     gate, notes = query(db, "SELECT quality_gate, quality_findings FROM pipeline_runs")[0]
     assert gate == "passed" and "2274 distinct records loaded, more than the 2000" in notes
+
+
+@pytest.mark.parametrize(
+    ("damage", "error", "says"),
+    [
+        (lambda body: body[: len(body) // 2], DamagedPage, "not a readable ICTRP XML export"),
+        (
+            lambda body: body[: body.index(b"<Trial>")] + b"</Trials_downloaded_from_ICTRP>",
+            PageStructureChanged,
+            "holds no <Trial> element",
+        ),
+    ],
+    ids=["cut short", "no trials"],
+)
+def test_a_damaged_ictrp_export_fails_clearly(
+    db: Path, tmp_path: Path, damage: Callable[[bytes], bytes], error: type, says: str
+) -> None:
+    def apply(folder: Path) -> None:
+        (export,) = folder.glob("*.xml")
+        export.write_bytes(damage(export.read_bytes()))
+
+    before = digest(db, TRIAL_TABLES)
+    with pytest.raises(error, match=says):
+        load_replay(damaged_copy(tmp_path, "ictrp", apply), db, ["ictrp"], "ictrp-damaged")
+    assert digest(db, TRIAL_TABLES) == before

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 from defusedxml.ElementTree import iterparse
 
-from cgt_atlas.errors import PageStructureChanged
+from cgt_atlas.errors import DamagedPage, PageStructureChanged
 
 ROOT = "Trials_downloaded_from_ICTRP"
 FIELDS = (
@@ -46,7 +46,15 @@ def read_trials(path: Path, file_seq: int) -> list[dict[str, object]]:
     except PageStructureChanged:
         raise
     except Exception as error:  # ParseError, or defusedxml refusing entities / DTDs
-        raise PageStructureChanged(f"{path.name} is not a readable ICTRP XML export: {error}") from error
+        raise DamagedPage(
+            f"{path} is not a readable ICTRP XML export (cut short, not UTF-8, or holding entities "
+            f"or a DTD, which are refused): {error}"
+        ) from error
+    if not rows:
+        raise PageStructureChanged(
+            f"{path} holds no <Trial> element: an export with no trials loads nothing (remove it from the "
+            "folder, or export the search again)"
+        )
     return rows
 
 
