@@ -24,6 +24,24 @@ class SourceHttpError(AtlasError):
     hint = "the source refused the request; the warehouse is unchanged. Run again later."
 
 
+class SourceBodyError(AtlasError):
+    """The answer started but its body broke: reset mid-way, cut short, or garbled in transit."""
+
+    hint = (
+        "a page arrived broken (connection reset, cut short or garbled); the warehouse is unchanged. "
+        "Run again (a flaky network or a busy source usually mends)."
+    )
+
+
+class SourceRedirectLoop(AtlasError):
+    """The source redirects in a circle; another try would go round the same circle."""
+
+    hint = (
+        "the source's site sends requests round a redirect loop; the warehouse is unchanged. "
+        "Run again later; if it persists, the source moved: check its URL in the source's settings."
+    )
+
+
 class ShortDownload(AtlasError):
     hint = "the source changed while paging or cut the download short; run again (nothing was loaded)."
 

@@ -1,19 +1,32 @@
-"""One polite HTTP client for every source: retries, Retry-After, timeouts, rate limit, User-Agent."""
+"""One polite HTTP client for every source: retries, Retry-After, timeouts, rate limit, User-Agent.
+
+The body is read here, inside the retry loop, so that a connection that breaks mid-body is
+retried like one that never connected, and callers get a response whose `.content` is whole.
+"""
 
 from __future__ import annotations
 
 import email.utils
+import http.client
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 
-from cgt_atlas.errors import SourceHttpError, SourceUnreachable
+from cgt_atlas.errors import (
+    SourceBodyError,
+    SourceHttpError,
+    SourceRedirectLoop,
+    SourceUnreachable,
+)
 from cgt_atlas.settings import USER_AGENT, min_request_interval
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+READ_SIZE = 64 * 1024
+"""Most bytes taken per read; each read returns what has arrived."""
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
@@ -27,6 +40,32 @@ def _retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, moment.timestamp() - time.time())
+
+
+class _BodyBroken(Exception):
+    """The body of an answer failed in transit; the message says how, for the final error."""
+
+
+_BODY_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+
+
+def _describe(error: BaseException) -> str:
+    """What went wrong with a body, in words a user can act on, not a urllib3 repr."""
+    causes = [error, *(arg for arg in error.args if isinstance(arg, BaseException))]
+    for cause in causes:
+        if isinstance(cause, http.client.IncompleteRead):
+            # urllib3's IncompleteRead carries (bytes read, bytes still expected).
+            partial = cause.partial if isinstance(cause.partial, int) else len(cause.partial)
+            missing = f"{cause.expected} bytes" if cause.expected is not None else "bytes"
+            return f"the body ended {missing} short of its Content-Length (after {partial} bytes)"
+        if isinstance(cause, ConnectionResetError):
+            return "the connection was reset mid-body"
+        if isinstance(cause, urllib3.exceptions.DecodeError):
+            reason = next((arg for arg in cause.args if isinstance(arg, Exception)), cause)
+            return f"the body would not decode as its Content-Encoding says ({reason})"
+        if isinstance(cause, urllib3.exceptions.ReadTimeoutError):
+            return "the body stalled (no data within the read timeout)"
+    return f"{type(error).__name__}: {error}"
 
 
 class PoliteClient:
@@ -75,6 +114,32 @@ class PoliteClient:
         """
         return self._request("POST", url, params=params, json=json)
 
+    def _read_body(self, response: requests.Response) -> None:
+        """Read the whole body now, inside the retry loop, so that a body that breaks is retried.
+
+        Afterwards `.content`, `.text` and `.json()` work as on any requests response.
+        """
+        parts: list[bytes] = []
+        try:
+            while True:
+                part = response.raw.read1(READ_SIZE, decode_content=True)
+                if not part:
+                    break
+                parts.append(part)
+        except _BODY_ERRORS as error:
+            response.close()
+            raise _BodyBroken(_describe(error)) from error
+        response._content = b"".join(parts)
+        response._content_consumed = True
+
+    def _error_text(self, response: requests.Response) -> str:
+        """The start of an error answer's body, for the message; a broken one is just left out."""
+        try:
+            self._read_body(response)
+        except _BodyBroken:
+            return ""
+        return response.text[:200]
+
     def _request(
         self, method: str, url: str, *, params: Mapping[str, Any] | None = None, json: Any = None
     ) -> requests.Response:
@@ -83,7 +148,13 @@ class PoliteClient:
             self._wait_turn()
             backoff = min(self.max_wait, self.backoff_base * 2 ** (attempt - 1))
             try:
-                response = self.session.request(method, url, params=params, json=json, timeout=self.timeout)
+                response = self.session.request(
+                    method, url, params=params, json=json, timeout=self.timeout, stream=True
+                )
+            except requests.TooManyRedirects as error:
+                raise SourceRedirectLoop(
+                    f"{host} redirected {url} more than {self.session.max_redirects} times (a redirect loop)"
+                ) from error
             except (requests.ConnectionError, requests.Timeout) as error:
                 # A slow answer is retried like a busy server; a host that cannot be reached
                 # at all gets fewer tries, so that an offline run fails fast.
@@ -96,11 +167,23 @@ class PoliteClient:
                 continue
             if response.status_code in RETRY_STATUSES and attempt < self.max_attempts:
                 asked = _retry_after_seconds(response.headers.get("Retry-After"))
+                response.close()
                 self._sleep(min(self.max_wait, asked if asked is not None else backoff))
                 continue
             if not response.ok:
                 raise SourceHttpError(
-                    f"{host} answered HTTP {response.status_code} for {response.url}: {response.text[:200]!r}"
+                    f"{host} answered HTTP {response.status_code} for {response.url}: "
+                    f"{self._error_text(response)!r}",
                 )
+            try:
+                self._read_body(response)
+            except _BodyBroken as error:
+                if attempt >= self.max_attempts:
+                    raise SourceBodyError(
+                        f"{host} sent a broken body for {response.url} on {attempt} attempts in a row; "
+                        f"the last time {error}"
+                    ) from error
+                self._sleep(backoff)
+                continue
             return response
         raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,227 @@
+"""Network faults, each met with a retry or a clear error, never a raw traceback or a run without end.
+
+Body-level faults (a reset mid-body, a short body, corrupt gzip, a trickle, a redirect loop) are
+served by a raw-socket server on 127.0.0.1 so the real requests/urllib3 stack meets them; faults
+in what a page says (null studies, a repeated token, a roster link) use requests_mock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests_mock as rm
+
+from cgt_atlas.errors import (
+    PageStructureChanged,
+    SourceBodyError,
+    SourceRedirectLoop,
+)
+from cgt_atlas.http import PoliteClient
+from cgt_atlas.landing import RawLanding
+from cgt_atlas.sources import ctgov
+from cgt_atlas.sources.ctgov.settings import BASE_URL
+
+BODY = b'{"studies": [], "totalCount": 0}'
+
+Script = Callable[[socket.socket], None]
+"""Writes one whole (or deliberately broken) HTTP answer on an accepted connection."""
+
+
+# --- a raw-socket server: exact control over every byte, and over how the connection ends ---
+
+
+def _head(status: str, headers: dict[str, str]) -> bytes:
+    lines = [f"HTTP/1.1 {status}", *(f"{k}: {v}" for k, v in headers.items()), "Connection: close"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def answer(body: bytes = BODY, status: str = "200 OK", **headers: str) -> Script:
+    def script(conn: socket.socket) -> None:
+        conn.sendall(_head(status, {"Content-Length": str(len(body)), **headers}) + body)
+
+    return script
+
+
+def reset_mid_body(body: bytes = BODY) -> Script:
+    """Half the body, then a TCP reset (SO_LINGER 0), as a dropped connection looks to the client."""
+
+    def script(conn: socket.socket) -> None:
+        conn.sendall(_head("200 OK", {"Content-Length": str(len(body))}) + body[: len(body) // 2])
+        time.sleep(0.05)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    return script
+
+
+def short_body(body: bytes = BODY) -> Script:
+    """Content-Length promises 100 bytes more than are sent before a clean close."""
+
+    def script(conn: socket.socket) -> None:
+        conn.sendall(_head("200 OK", {"Content-Length": str(len(body) + 100)}) + body)
+
+    return script
+
+
+def corrupt_gzip() -> Script:
+    garbage = b"\x1f\x8b\x08\x00 this is not a deflate stream at all" * 4
+    return answer(garbage, **{"Content-Encoding": "gzip", "Content-Type": "application/json"})
+
+
+def chunked(parts: list[bytes]) -> Script:
+    def script(conn: socket.socket) -> None:
+        conn.sendall(_head("200 OK", {"Transfer-Encoding": "chunked"}))
+        for part in parts:
+            conn.sendall(b"%x\r\n%s\r\n" % (len(part), part))
+        conn.sendall(b"0\r\n\r\n")
+
+    return script
+
+
+def trickle(body: bytes, every: float) -> Script:
+    """A whole Content-Length, sent one byte at a time: each read succeeds, the body never ends."""
+
+    def script(conn: socket.socket) -> None:
+        conn.sendall(_head("200 OK", {"Content-Length": str(len(body))}))
+        for byte in body:
+            conn.sendall(bytes([byte]))
+            time.sleep(every)
+
+    return script
+
+
+def redirect_to(path: str) -> Script:
+    return answer(b"", status="302 Found", Location=path)
+
+
+class RawServer:
+    """Answers the nth request with the nth script (the last one repeats), one connection each."""
+
+    def __init__(self, *scripts: Script) -> None:
+        self.scripts = list(scripts)
+        self.requests: list[str] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}/api"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                request += data
+            self.requests.append(request.split(b"\r\n", 1)[0].decode())
+            script = self.scripts[min(len(self.requests), len(self.scripts)) - 1]
+            with contextlib.suppress(OSError):  # the client gave up first (a deadline): nothing to do
+                script(conn)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._listener.close()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., RawServer]]:
+    servers: list[RawServer] = []
+
+    def start(*scripts: Script) -> RawServer:
+        servers.append(RawServer(*scripts))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def polite(**kwargs: object) -> PoliteClient:
+    """No spacing and no real sleeping: the faults, not the politeness, are under test."""
+    sleeps: list[float] = []
+    client = PoliteClient(min_interval=0, sleep=sleeps.append, **kwargs)  # type: ignore[arg-type]
+    client.sleeps = sleeps  # type: ignore[attr-defined]
+    return client
+
+
+# --- 1. body-level faults are retried, then end in an AtlasError naming the host ---
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [reset_mid_body(), short_body(), corrupt_gzip()],
+    ids=["reset-mid-body", "short-body", "corrupt-gzip"],
+)
+def test_a_broken_body_is_retried_and_the_next_whole_one_returned(
+    serve: Callable[..., RawServer], fault: Script
+) -> None:
+    server = serve(fault, answer(BODY))
+    response = polite().get(server.url)
+    assert response.json() == {"studies": [], "totalCount": 0}
+    assert response.content == BODY
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        (reset_mid_body(), "reset mid-body"),
+        (short_body(), "100 bytes short of its Content-Length"),
+        (corrupt_gzip(), "would not decode"),
+    ],
+    ids=["reset-mid-body", "short-body", "corrupt-gzip"],
+)
+def test_a_body_that_keeps_breaking_ends_in_a_clear_transient_error(
+    serve: Callable[..., RawServer], fault: Script, said: str
+) -> None:
+    server = serve(fault)
+    with pytest.raises(SourceBodyError, match="127.0.0.1") as error:
+        polite(max_attempts=3).get(server.url)
+    assert said in str(error.value)
+    assert "next: " in str(error.value)
+    assert len(server.requests) == 3
+
+
+def test_gzip_and_chunked_bodies_still_arrive_whole(serve: Callable[..., RawServer]) -> None:
+    packed = gzip.compress(BODY)
+    server = serve(answer(packed, **{"Content-Encoding": "gzip"}), chunked([BODY[:10], BODY[10:]]))
+    client = polite()
+    assert client.get(server.url).content == BODY
+    assert client.get(server.url).json() == {"studies": [], "totalCount": 0}
+
+
+def test_a_redirect_loop_is_a_clear_error_and_not_retried(serve: Callable[..., RawServer]) -> None:
+    server = serve(redirect_to("/api"))
+    with pytest.raises(SourceRedirectLoop, match="redirect loop"):
+        polite().get(server.url)
+    assert len(server.requests) == 31, "one attempt: the first request and requests' 30 redirects"
+
+
+def test_a_ctgov_page_with_null_studies_is_a_structure_change_not_an_empty_page(tmp_path: Path) -> None:
+    landing = RawLanding(tmp_path / "raw")
+    with rm.Mocker() as mock:
+        mock.get(BASE_URL, json={"studies": None, "totalCount": 5})
+        with pytest.raises(PageStructureChanged, match='"studies": null instead of a list'):
+            ctgov.fetch(polite(), landing, since=None)
+    assert (landing.folder / "page-0001.json").is_file(), "the odd page is kept to look at"
