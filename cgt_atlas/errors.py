@@ -33,6 +33,24 @@ class SourceBodyError(AtlasError):
     )
 
 
+class SourceTooSlow(AtlasError):
+    """A response kept arriving past its deadline, on every attempt."""
+
+    hint = (
+        "the source is answering too slowly to finish; the warehouse is unchanged. Run again later, "
+        "or allow more time per request with CGT_ATLAS_REQUEST_DEADLINE (seconds)."
+    )
+
+
+class FetchDeadlineExceeded(AtlasError):
+    """A whole source fetch ran past its budget; stopping beats an unbounded run."""
+
+    hint = (
+        "the fetch stopped at its time limit; the warehouse is unchanged. Run again later, "
+        "or allow more time per source with CGT_ATLAS_FETCH_DEADLINE (seconds)."
+    )
+
+
 class SourceRedirectLoop(AtlasError):
     """The source redirects in a circle; another try would go round the same circle."""
 

@@ -15,18 +15,23 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests_mock as rm
 
 from cgt_atlas.errors import (
+    FetchDeadlineExceeded,
     PageStructureChanged,
+    ShortDownload,
     SourceBodyError,
     SourceRedirectLoop,
+    SourceTooSlow,
 )
 from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding
 from cgt_atlas.sources import ctgov
+from cgt_atlas.sources.ctgov import helpers as ctgov_helpers
 from cgt_atlas.sources.ctgov.settings import BASE_URL
 
 BODY = b'{"studies": [], "totalCount": 0}'
@@ -225,3 +230,76 @@ def test_a_ctgov_page_with_null_studies_is_a_structure_change_not_an_empty_page(
         with pytest.raises(PageStructureChanged, match='"studies": null instead of a list'):
             ctgov.fetch(polite(), landing, since=None)
     assert (landing.folder / "page-0001.json").is_file(), "the odd page is kept to look at"
+
+
+# --- 2. every fetch is bounded: a looping token, a trickling body, a whole fetch ---
+
+
+def _by_token(answer_for: Callable[[str | None], dict]) -> Callable[..., dict]:
+    def respond(request, context) -> dict:  # noqa: ANN001 - requests_mock's callback signature
+        token = parse_qs(urlsplit(request.url).query).get("pageToken", [None])[0]
+        return answer_for(token)
+
+    return respond
+
+
+def test_a_repeated_page_token_stops_the_fetch_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without the check, a lower guard still ends the test quickly (and it fails on the message).
+    monkeypatch.setattr(ctgov_helpers, "MAX_PAGES", 50)
+    with rm.Mocker() as mock:
+        mock.get(BASE_URL, json=_by_token(lambda token: {"studies": [{}], "nextPageToken": "AAA"}))
+        with pytest.raises(ShortDownload, match="sent page token 'AAA' twice"):
+            ctgov.fetch(polite(), RawLanding(tmp_path / "raw"), since=None)
+        assert mock.call_count == 2
+
+
+def test_a_token_cycle_is_caught_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ctgov_helpers, "MAX_PAGES", 50)
+    cycle = {None: "A", "A": "B", "B": "A"}
+    with rm.Mocker() as mock:
+        mock.get(BASE_URL, json=_by_token(lambda token: {"studies": [], "nextPageToken": cycle[token]}))
+        with pytest.raises(ShortDownload, match="'A' twice \\(pages 1 and 3\\)"):
+            ctgov.fetch(polite(), RawLanding(tmp_path / "raw"), since=None)
+
+
+def test_a_trickling_body_hits_the_request_deadline(
+    serve: Callable[..., RawServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CGT_ATLAS_REQUEST_DEADLINE", "0.3")
+    server = serve(trickle(b"x" * 200, every=0.02))  # 4 s a body; each read well inside the timeout
+    started = time.monotonic()
+    with pytest.raises(SourceTooSlow, match="still sending .* after 0.3 s") as error:
+        polite(max_attempts=2).get(server.url)
+    assert time.monotonic() - started < 2.0
+    assert len(server.requests) == 2
+    assert "CGT_ATLAS_REQUEST_DEADLINE" in str(error.value)
+
+
+def test_a_fetch_stops_at_its_deadline_however_many_pages_remain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CGT_ATLAS_FETCH_DEADLINE", "10")
+    monkeypatch.setattr(ctgov_helpers, "MAX_PAGES", 100)  # without the deadline: fail fast, not hang
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    client = PoliteClient(min_interval=1.0, sleep=sleep, clock=lambda: now[0])  # one second a page
+    with rm.Mocker() as mock:
+        mock.get(BASE_URL, json=_by_token(lambda token: {"studies": [], "nextPageToken": f"{token}+"}))
+        with pytest.raises(FetchDeadlineExceeded, match="10 s \\(CGT_ATLAS_FETCH_DEADLINE\\)"):
+            ctgov.fetch(client, RawLanding(tmp_path / "raw"), since=None)
+        assert mock.call_count <= 11
+
+
+def test_a_wait_that_would_cross_the_fetch_deadline_stops_instead_of_sleeping() -> None:
+    sleeps: list[float] = []
+    client = PoliteClient(min_interval=0, fetch_deadline=30, sleep=sleeps.append, clock=lambda: 0.0)
+    with rm.Mocker() as mock:
+        mock.get(BASE_URL, status_code=503, headers={"Retry-After": "60"})
+        with pytest.raises(FetchDeadlineExceeded, match="would have to wait 60 s"):
+            client.get(BASE_URL)
+    assert sleeps == []

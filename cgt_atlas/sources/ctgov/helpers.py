@@ -24,6 +24,7 @@ def fetch_pages(
     params = query_params(since)
     reported_total: int | None = None
     rows = 0
+    token_pages: dict[str, int] = {}  # token -> the page that sent it: a token seen twice is a loop
     for page_no in range(1, MAX_PAGES + 1):
         response = client.get(BASE_URL, params=params)
         landing.write(response.content, url=BASE_URL, params=params, status=response.status_code)
@@ -50,6 +51,12 @@ def fetch_pages(
         token = body.get("nextPageToken")
         if not token:
             break
+        if token in token_pages:
+            raise ShortDownload(
+                f"ClinicalTrials.gov sent page token {token!r} twice (pages {token_pages[token]} and "
+                f"{page_no}): paging would go round in a loop"
+            )
+        token_pages[token] = page_no
         params = {**params, "pageToken": token}
         params.pop("countTotal", None)
     else:
