@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AtlasError(Exception):
     """Base for errors the CLI prints without a traceback."""
 
     hint = ""
+    transient = False
+    """True when the same fetch, tried again a little later, may well succeed (the flow retries it)."""
 
     def __str__(self) -> str:
         message = super().__str__()
@@ -20,8 +24,33 @@ class SourceUnreachable(AtlasError):
     )
 
 
+TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+"""HTTP statuses that say "not now" rather than "never": the client retries them, then the flow does."""
+
+
 class SourceHttpError(AtlasError):
-    hint = "the source refused the request; the warehouse is unchanged. Run again later."
+    """A non-2xx answer; `status` tells a busy server (try later) from a refusal (will not mend)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle with the status (Prefect may persist a failed task's exception)."""
+        return type(self), (self.args[0], self.status)
+
+    @property
+    def transient(self) -> bool:  # type: ignore[override]
+        return self.status in TRANSIENT_STATUSES
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        if self.transient or self.status is None:
+            return "the source refused the request; the warehouse is unchanged. Run again later."
+        return (
+            f"the source refused the request for good (HTTP {self.status}); the warehouse is unchanged. "
+            "Running again will not help: check the source's URL and query in its settings."
+        )
 
 
 class SourceBodyError(AtlasError):
@@ -31,6 +60,7 @@ class SourceBodyError(AtlasError):
         "a page arrived broken (connection reset, cut short or garbled); the warehouse is unchanged. "
         "Run again (a flaky network or a busy source usually mends)."
     )
+    transient = True
 
 
 class SourceTooSlow(AtlasError):
@@ -81,3 +111,8 @@ class WarehouseMissing(AtlasError):
 
 class ConfigError(AtlasError):
     hint = "see cgt-atlas --help."
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth a whole-task retry: a busy server or a broken body, never a refusal or a changed page."""
+    return isinstance(error, AtlasError) and bool(error.transient)

@@ -17,6 +17,7 @@ import requests
 import urllib3.exceptions
 
 from cgt_atlas.errors import (
+    TRANSIENT_STATUSES,
     FetchDeadlineExceeded,
     SourceBodyError,
     SourceHttpError,
@@ -28,7 +29,7 @@ from cgt_atlas.settings import USER_AGENT, min_request_interval
 from cgt_atlas.settings import fetch_deadline as default_fetch_deadline
 from cgt_atlas.settings import request_deadline as default_request_deadline
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRY_STATUSES = TRANSIENT_STATUSES
 READ_SIZE = 64 * 1024
 """Most bytes taken per read; each read returns what has arrived, so the deadline is checked often."""
 
@@ -211,6 +212,7 @@ class PoliteClient:
                 raise SourceHttpError(
                     f"{host} answered HTTP {response.status_code} for {response.url}: "
                     f"{self._error_text(response, ends_at)!r}",
+                    status=response.status_code,
                 )
             try:
                 self._read_body(response, ends_at)

@@ -9,24 +9,30 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import pickle
 import socket
 import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests_mock as rm
 
 from cgt_atlas.errors import (
+    AtlasError,
     FetchDeadlineExceeded,
     PageStructureChanged,
     ShortDownload,
     SourceBodyError,
+    SourceHttpError,
     SourceRedirectLoop,
     SourceTooSlow,
+    SourceUnreachable,
+    is_transient,
 )
 from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding
@@ -206,6 +212,7 @@ def test_a_body_that_keeps_breaking_ends_in_a_clear_transient_error(
     assert said in str(error.value)
     assert "next: " in str(error.value)
     assert len(server.requests) == 3
+    assert is_transient(error.value), "a broken body may mend: the flow retries it"
 
 
 def test_gzip_and_chunked_bodies_still_arrive_whole(serve: Callable[..., RawServer]) -> None:
@@ -218,9 +225,10 @@ def test_gzip_and_chunked_bodies_still_arrive_whole(serve: Callable[..., RawServ
 
 def test_a_redirect_loop_is_a_clear_error_and_not_retried(serve: Callable[..., RawServer]) -> None:
     server = serve(redirect_to("/api"))
-    with pytest.raises(SourceRedirectLoop, match="redirect loop"):
+    with pytest.raises(SourceRedirectLoop, match="redirect loop") as error:
         polite().get(server.url)
     assert len(server.requests) == 31, "one attempt: the first request and requests' 30 redirects"
+    assert not is_transient(error.value)
 
 
 def test_a_ctgov_page_with_null_studies_is_a_structure_change_not_an_empty_page(tmp_path: Path) -> None:
@@ -290,9 +298,10 @@ def test_a_fetch_stops_at_its_deadline_however_many_pages_remain(
     client = PoliteClient(min_interval=1.0, sleep=sleep, clock=lambda: now[0])  # one second a page
     with rm.Mocker() as mock:
         mock.get(BASE_URL, json=_by_token(lambda token: {"studies": [], "nextPageToken": f"{token}+"}))
-        with pytest.raises(FetchDeadlineExceeded, match="10 s \\(CGT_ATLAS_FETCH_DEADLINE\\)"):
+        with pytest.raises(FetchDeadlineExceeded, match="10 s \\(CGT_ATLAS_FETCH_DEADLINE\\)") as error:
             ctgov.fetch(client, RawLanding(tmp_path / "raw"), since=None)
         assert mock.call_count <= 11
+    assert not is_transient(error.value), "a flow retry would start a fresh budget"
 
 
 def test_a_wait_that_would_cross_the_fetch_deadline_stops_instead_of_sleeping() -> None:
@@ -303,3 +312,77 @@ def test_a_wait_that_would_cross_the_fetch_deadline_stops_instead_of_sleeping() 
         with pytest.raises(FetchDeadlineExceeded, match="would have to wait 60 s"):
             client.get(BASE_URL)
     assert sleeps == []
+
+
+# --- 4. the flow retries what may mend, and fails a permanent refusal at once ---
+
+
+def _state_raising(error: BaseException) -> SimpleNamespace:
+    def result() -> None:
+        raise error
+
+    return SimpleNamespace(result=result)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 410])
+def test_a_permanent_refusal_is_not_retried_by_the_flow(status: int) -> None:
+    from flows.refresh import _transient
+
+    error = SourceHttpError(f"HTTP {status}", status=status)
+    assert not _transient(None, None, _state_raising(error))
+    assert "will not help" in str(error)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        SourceHttpError("busy", status=429),
+        SourceHttpError("bad gateway", status=502),
+        SourceHttpError("unavailable", status=503),
+        SourceBodyError("reset mid-body"),
+    ],
+    ids=["429", "502", "503", "body"],
+)
+def test_busy_servers_and_broken_bodies_are_retried_by_the_flow(error: AtlasError) -> None:
+    from flows.refresh import _transient
+
+    assert _transient(None, None, _state_raising(error))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        SourceUnreachable("offline"),
+        SourceTooSlow("trickle"),
+        FetchDeadlineExceeded("too long"),
+        SourceRedirectLoop("loop"),
+        PageStructureChanged("changed"),
+        ShortDownload("short"),
+        TypeError("a bug"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_other_failures_are_not_retried_by_the_flow(error: BaseException) -> None:
+    from flows.refresh import _transient
+
+    assert not _transient(None, None, _state_raising(error))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [SourceHttpError("gone", status=404)],
+    ids=["404"],
+)
+def test_http_errors_keep_their_status_through_pickling(error: SourceHttpError) -> None:
+    """Prefect may persist a failed task's exception; the retry decision must survive it."""
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.status, str(copy)) == (type(error), error.status, str(error))
+    assert is_transient(copy) == is_transient(error) is False
+
+
+def test_a_404_from_a_real_server_fails_once_with_its_status(serve: Callable[..., RawServer]) -> None:
+    server = serve(answer(b"no such page", status="404 Not Found"))
+    with pytest.raises(SourceHttpError, match="HTTP 404 .*no such page") as error:
+        polite().get(server.url)
+    assert error.value.status == 404 and not is_transient(error.value)
+    assert len(server.requests) == 1
