@@ -53,6 +53,28 @@ class SourceHttpError(AtlasError):
         )
 
 
+class SourceAskedToWait(SourceHttpError):
+    """The server's Retry-After is longer than we are willing to sleep inside one run."""
+
+    def __init__(self, message: str, status: int, wait_seconds: float) -> None:
+        super().__init__(message, status)
+        self.wait_seconds = wait_seconds
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.args[0], self.status, self.wait_seconds)
+
+    @property
+    def transient(self) -> bool:  # type: ignore[override]
+        return False  # retrying before the asked time is exactly what the server asked us not to do
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        return (
+            f"the source asked us to come back in {self.wait_seconds:.0f} s; the warehouse is unchanged. "
+            "Run again after that."
+        )
+
+
 class SourceBodyError(AtlasError):
     """The answer started but its body broke: reset mid-way, cut short, or garbled in transit."""
 

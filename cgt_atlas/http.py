@@ -19,6 +19,7 @@ import urllib3.exceptions
 from cgt_atlas.errors import (
     TRANSIENT_STATUSES,
     FetchDeadlineExceeded,
+    SourceAskedToWait,
     SourceBodyError,
     SourceHttpError,
     SourceRedirectLoop,
@@ -203,11 +204,20 @@ class PoliteClient:
                     ) from error
                 self._pause(backoff)
                 continue
-            if response.status_code in RETRY_STATUSES and attempt < self.max_attempts:
+            if response.status_code in RETRY_STATUSES:
                 asked = _retry_after_seconds(response.headers.get("Retry-After"))
-                response.close()
-                self._pause(min(self.max_wait, asked if asked is not None else backoff))
-                continue
+                if asked is not None and asked > self.max_wait:
+                    # Coming back sooner than asked is what gets a crawler blocked: stop instead.
+                    raise SourceAskedToWait(
+                        f"{host} answered HTTP {response.status_code} for {response.url} and asked us to "
+                        f"wait {asked:.0f} s (Retry-After), longer than the {self.max_wait:g} s a run waits",
+                        status=response.status_code,
+                        wait_seconds=asked,
+                    )
+                if attempt < self.max_attempts:
+                    response.close()
+                    self._pause(asked if asked is not None else backoff)
+                    continue
             if not response.ok:
                 raise SourceHttpError(
                     f"{host} answered HTTP {response.status_code} for {response.url}: "

@@ -27,6 +27,7 @@ from cgt_atlas.errors import (
     FetchDeadlineExceeded,
     PageStructureChanged,
     ShortDownload,
+    SourceAskedToWait,
     SourceBodyError,
     SourceHttpError,
     SourceRedirectLoop,
@@ -314,6 +315,30 @@ def test_a_wait_that_would_cross_the_fetch_deadline_stops_instead_of_sleeping() 
     assert sleeps == []
 
 
+# --- 3. a Retry-After longer than the client will wait is an error, not an early retry ---
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_retry_after_beyond_max_wait_is_not_retried_early(status: int) -> None:
+    client = polite()
+    with rm.Mocker() as mock:
+        mock.get(BASE_URL, status_code=status, headers={"Retry-After": "3600"})
+        with pytest.raises(SourceAskedToWait, match="asked us to wait 3600 s") as error:
+            client.get(BASE_URL)
+        assert mock.call_count == 1
+    assert client.sleeps == []  # type: ignore[attr-defined]
+    assert "come back in 3600 s" in str(error.value)
+    assert error.value.status == status and not is_transient(error.value)
+
+
+def test_a_retry_after_within_max_wait_is_honoured_in_full() -> None:
+    client = polite(max_wait=120)
+    with rm.Mocker() as mock:
+        mock.get(BASE_URL, [{"status_code": 429, "headers": {"Retry-After": "120"}}, {"content": BODY}])
+        assert client.get(BASE_URL).content == BODY
+    assert client.sleeps == [120.0]  # type: ignore[attr-defined]
+
+
 # --- 4. the flow retries what may mend, and fails a permanent refusal at once ---
 
 
@@ -353,6 +378,7 @@ def test_busy_servers_and_broken_bodies_are_retried_by_the_flow(error: AtlasErro
     "error",
     [
         SourceUnreachable("offline"),
+        SourceAskedToWait("later", status=429, wait_seconds=3600),
         SourceTooSlow("trickle"),
         FetchDeadlineExceeded("too long"),
         SourceRedirectLoop("loop"),
@@ -370,8 +396,8 @@ def test_other_failures_are_not_retried_by_the_flow(error: BaseException) -> Non
 
 @pytest.mark.parametrize(
     "error",
-    [SourceHttpError("gone", status=404)],
-    ids=["404"],
+    [SourceHttpError("gone", status=404), SourceAskedToWait("later", status=429, wait_seconds=3600)],
+    ids=["404", "asked-to-wait"],
 )
 def test_http_errors_keep_their_status_through_pickling(error: SourceHttpError) -> None:
     """Prefect may persist a failed task's exception; the retry decision must survive it."""
