@@ -19,6 +19,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
+import duckdb
 import pytest
 import requests_mock as rm
 
@@ -37,9 +38,11 @@ from cgt_atlas.errors import (
 )
 from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding
-from cgt_atlas.sources import ctgov
+from cgt_atlas.sources import ctgov, fda_cgt
 from cgt_atlas.sources.ctgov import helpers as ctgov_helpers
 from cgt_atlas.sources.ctgov.settings import BASE_URL
+from cgt_atlas.sources.fda_cgt.settings import INDEX_URL
+from tests.conftest import FIXTURES
 
 BODY = b'{"studies": [], "totalCount": 0}'
 
@@ -412,3 +415,87 @@ def test_a_404_from_a_real_server_fails_once_with_its_status(serve: Callable[...
         polite().get(server.url)
     assert error.value.status == 404 and not is_transient(error.value)
     assert len(server.requests) == 1
+
+
+# --- 5. the FDA scraper follows roster links only on FDA's own site ---
+
+FDA = FIXTURES / "fda_cgt"
+PRODUCT_PAGES = {
+    "https://www.fda.gov/vaccines-blood-biologics/cellular-gene-therapy-products/"
+    "breyanzi-lisocabtagene-maraleucel": "page-0002.html",
+    "https://www.fda.gov/vaccines-blood-biologics/casgevy": "page-0003.html",
+    "https://www.fda.gov/vaccines-blood-biologics/regenecyte-hpc-cord-blood": "page-0004.html",
+}
+
+
+def _roster(casgevy_href: str) -> bytes:
+    """The hand-written roster fixture with CASGEVY's product link pointed at `casgevy_href`."""
+    text = (FDA / "page-0001.html").read_text(encoding="utf-8")
+    original = 'href="/vaccines-blood-biologics/casgevy"'
+    assert original in text
+    return text.replace(original, f'href="{casgevy_href}"').encode()
+
+
+def _mock_fda(mock: rm.Mocker, roster: bytes) -> None:
+    mock.get(INDEX_URL, content=roster)
+    for url, page in PRODUCT_PAGES.items():
+        mock.get(url, content=(FDA / page).read_bytes())
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://evil.example/vaccines-blood-biologics/casgevy",
+        "https://www.fda.gov.evil.example/casgevy",
+        "https://fda.gov@evil.example/casgevy",
+        "ftp://www.fda.gov/casgevy",
+    ],
+)
+def test_a_roster_link_off_fdas_site_is_refused_before_any_product_page_is_fetched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, href: str
+) -> None:
+    monkeypatch.setenv("CGT_ATLAS_FDA_CRAWL_DELAY", "0")
+    landing = RawLanding(tmp_path / "raw")
+    with rm.Mocker() as mock:
+        _mock_fda(mock, _roster(href))
+        with pytest.raises(PageStructureChanged, match="row for 'CASGEVY' links off FDA's site") as error:
+            fda_cgt.fetch(polite(), landing, since=None)
+        assert [request.url for request in mock.request_history] == [INDEX_URL]
+    assert href in str(error.value)
+    assert (landing.folder / "page-0001.html").read_bytes() == _roster(href), "the roster is kept"
+
+
+def test_a_replayed_roster_with_an_off_site_link_is_refused_too(tmp_path: Path) -> None:
+    page = tmp_path / "page-0001.html"
+    page.write_bytes(_roster("https://evil.example/casgevy"))
+    with pytest.raises(PageStructureChanged, match="links off FDA's site"):
+        fda_cgt.parse(duckdb.connect(), [page])
+
+
+def test_a_plain_http_link_to_fda_is_followed_over_https(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CGT_ATLAS_FDA_CRAWL_DELAY", "0")
+    with rm.Mocker() as mock:
+        _mock_fda(mock, _roster("http://www.fda.gov/vaccines-blood-biologics/casgevy"))
+        result = fda_cgt.fetch(polite(), RawLanding(tmp_path / "raw"), since=None)
+        fetched = [request.url for request in mock.request_history]
+    assert (result.rows, result.reported_total) == (3, 3)
+    assert "https://www.fda.gov/vaccines-blood-biologics/casgevy" in fetched
+    assert all(url.startswith("https://www.fda.gov/") for url in fetched)
+
+
+def test_a_product_page_that_redirects_off_fdas_site_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CGT_ATLAS_FDA_CRAWL_DELAY", "0")
+    with rm.Mocker() as mock:
+        _mock_fda(mock, (FDA / "page-0001.html").read_bytes())
+        mock.get(
+            "https://www.fda.gov/vaccines-blood-biologics/casgevy",
+            status_code=301,
+            headers={"Location": "https://evil.example/casgevy"},
+        )
+        mock.get("https://evil.example/casgevy", text="<html><h1>CASGEVY</h1></html>")
+        with pytest.raises(PageStructureChanged, match="redirected off FDA's site, to https://evil.example"):
+            fda_cgt.fetch(polite(), RawLanding(tmp_path / "raw"), since=None)
