@@ -17,6 +17,11 @@ class AtlasError(Exception):
         return f"{message}\n  next: {self.hint}" if self.hint else message
 
 
+def is_transient(error: BaseException) -> bool:
+    """Worth a whole-task retry: a busy server or a broken body, never a refusal or a changed page."""
+    return isinstance(error, AtlasError) and bool(error.transient)
+
+
 class SourceUnreachable(AtlasError):
     hint = (
         "check the network (or proxy) and run again; the warehouse is unchanged. "
@@ -133,8 +138,3 @@ class WarehouseMissing(AtlasError):
 
 class ConfigError(AtlasError):
     hint = "see cgt-atlas --help."
-
-
-def is_transient(error: BaseException) -> bool:
-    """Worth a whole-task retry: a busy server or a broken body, never a refusal or a changed page."""
-    return isinstance(error, AtlasError) and bool(error.transient)
