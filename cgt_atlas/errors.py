@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AtlasError(Exception):
     """Base for errors the CLI prints without a traceback."""
 
     hint = ""
+    transient = False
+    """True when the same fetch, tried again a little later, may well succeed (the flow retries it)."""
 
     def __str__(self) -> str:
         message = super().__str__()
         return f"{message}\n  next: {self.hint}" if self.hint else message
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth a whole-task retry: a busy server or a broken body, never a refusal or a changed page."""
+    return isinstance(error, AtlasError) and bool(error.transient)
 
 
 class SourceUnreachable(AtlasError):
@@ -20,8 +29,92 @@ class SourceUnreachable(AtlasError):
     )
 
 
+TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+"""HTTP statuses that say "not now" rather than "never": the client retries them, then the flow does."""
+
+
 class SourceHttpError(AtlasError):
-    hint = "the source refused the request; the warehouse is unchanged. Run again later."
+    """A non-2xx answer; `status` tells a busy server (try later) from a refusal (will not mend)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle with the status (Prefect may persist a failed task's exception)."""
+        return type(self), (self.args[0], self.status)
+
+    @property
+    def transient(self) -> bool:  # type: ignore[override]
+        return self.status in TRANSIENT_STATUSES
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        if self.transient or self.status is None:
+            return "the source refused the request; the warehouse is unchanged. Run again later."
+        return (
+            f"the source refused the request for good (HTTP {self.status}); the warehouse is unchanged. "
+            "Running again will not help: check the source's URL and query in its settings."
+        )
+
+
+class SourceAskedToWait(SourceHttpError):
+    """The server's Retry-After is longer than we are willing to sleep inside one run."""
+
+    def __init__(self, message: str, status: int, wait_seconds: float) -> None:
+        super().__init__(message, status)
+        self.wait_seconds = wait_seconds
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.args[0], self.status, self.wait_seconds)
+
+    @property
+    def transient(self) -> bool:  # type: ignore[override]
+        return False  # retrying before the asked time is exactly what the server asked us not to do
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        return (
+            f"the source asked us to come back in {self.wait_seconds:.0f} s; the warehouse is unchanged. "
+            "Run again after that."
+        )
+
+
+class SourceBodyError(AtlasError):
+    """The answer started but its body broke: reset mid-way, cut short, or garbled in transit."""
+
+    hint = (
+        "a page arrived broken (connection reset, cut short or garbled); the warehouse is unchanged. "
+        "Run again (a flaky network or a busy source usually mends)."
+    )
+    transient = True
+
+
+class SourceTooSlow(AtlasError):
+    """A response kept arriving past its deadline, on every attempt."""
+
+    hint = (
+        "the source is answering too slowly to finish; the warehouse is unchanged. Run again later, "
+        "or allow more time per request with CGT_ATLAS_REQUEST_DEADLINE (seconds)."
+    )
+
+
+class FetchDeadlineExceeded(AtlasError):
+    """A whole source fetch ran past its budget; stopping beats an unbounded run."""
+
+    hint = (
+        "the fetch stopped at its time limit; the warehouse is unchanged. Run again later, "
+        "or allow more time per source with CGT_ATLAS_FETCH_DEADLINE (seconds)."
+    )
+
+
+class SourceRedirectLoop(AtlasError):
+    """The source redirects in a circle; another try would go round the same circle."""
+
+    hint = (
+        "the source's site sends requests round a redirect loop; the warehouse is unchanged. "
+        "Run again later; if it persists, the source moved: check its URL in the source's settings."
+    )
 
 
 class ShortDownload(AtlasError):

@@ -39,3 +39,17 @@ def staged_dir() -> Path:
 def min_request_interval() -> float:
     """Seconds between requests to one host; ClinicalTrials.gov's robots.txt asks for 1."""
     return float(os.environ.get("CGT_ATLAS_MIN_INTERVAL", "1.0"))
+
+
+DEFAULT_REQUEST_DEADLINE = 300.0
+DEFAULT_FETCH_DEADLINE = 7200.0
+
+
+def request_deadline() -> float:
+    """Seconds one HTTP exchange may take, body included: a read timeout alone lets a trickle run on."""
+    return float(os.environ.get("CGT_ATLAS_REQUEST_DEADLINE", str(DEFAULT_REQUEST_DEADLINE)))
+
+
+def fetch_deadline() -> float:
+    """Seconds one source's whole fetch may take (all its pages, retries and waits), so a run always ends."""
+    return float(os.environ.get("CGT_ATLAS_FETCH_DEADLINE", str(DEFAULT_FETCH_DEADLINE)))

@@ -16,7 +16,7 @@ from pathlib import Path  # noqa: E402
 from prefect import flow, task  # noqa: E402
 
 from cgt_atlas import pipeline  # noqa: E402
-from cgt_atlas.errors import SourceHttpError  # noqa: E402
+from cgt_atlas.errors import is_transient  # noqa: E402
 from cgt_atlas.landing import new_run_id  # noqa: E402
 from cgt_atlas.progress import reporter  # noqa: E402
 from cgt_atlas.sources import SOURCES, get_source  # noqa: E402
@@ -24,13 +24,11 @@ from warehouse.load import StagedRun, load_runs  # noqa: E402
 
 
 def _transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's retry hook signature
-    """Retry a fetch on server trouble only; an unreachable host or a bad page will not mend."""
+    """Retry a fetch only on trouble that mends (busy server, broken body); a 404 fails at once."""
     try:
         state.result()
-    except SourceHttpError:
-        return True
-    except Exception:
-        return False
+    except Exception as error:
+        return is_transient(error)
     return False
 
 

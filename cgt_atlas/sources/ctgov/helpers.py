@@ -24,17 +24,24 @@ def fetch_pages(
     params = query_params(since)
     reported_total: int | None = None
     rows = 0
+    token_pages: dict[str, int] = {}  # token -> the page that sent it: a token seen twice is a loop
     for page_no in range(1, MAX_PAGES + 1):
         response = client.get(BASE_URL, params=params)
         landing.write(response.content, url=BASE_URL, params=params, status=response.status_code)
+        kept = f"{landing.folder}/page-{landing.pages:04d}.json"
         try:
             body = json.loads(response.content)
             studies = body["studies"]
         except (ValueError, KeyError, TypeError) as error:
             raise PageStructureChanged(
-                f"ClinicalTrials.gov page {page_no} is not a PagedStudies object "
-                f"(kept as {landing.folder}/page-{landing.pages:04d}.json): {error}"
+                f"ClinicalTrials.gov page {page_no} is not a PagedStudies object (kept as {kept}): {error}"
             ) from error
+        if not isinstance(studies, list):
+            # `"studies": null` would otherwise count as an empty page and end the run "complete".
+            raise PageStructureChanged(
+                f'ClinicalTrials.gov page {page_no} has "studies": {json.dumps(studies)} instead of a list '
+                f"(kept as {kept})"
+            )
         if page_no == 1:
             reported_total = body.get("totalCount")
         rows += len(studies)
@@ -44,6 +51,12 @@ def fetch_pages(
         token = body.get("nextPageToken")
         if not token:
             break
+        if token in token_pages:
+            raise ShortDownload(
+                f"ClinicalTrials.gov sent page token {token!r} twice (pages {token_pages[token]} and "
+                f"{page_no}): paging would go round in a loop"
+            )
+        token_pages[token] = page_no
         params = {**params, "pageToken": token}
         params.pop("countTotal", None)
     else:

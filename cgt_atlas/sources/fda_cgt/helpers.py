@@ -25,6 +25,16 @@ class RosterEntry:
     url: str | None
 
 
+def on_fda_site(url: str) -> str | None:
+    """`url` as an https link on FDA's own site (an http link to it upgraded), or None when it is off-site."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or (parts.hostname or "") not in s.FOLLOWED_HOSTS:
+        return None
+    if parts.port not in (None, 80, 443):
+        return None
+    return parts._replace(scheme="https", netloc=parts.hostname or "").geturl()
+
+
 def _cell_text(cell: Tag) -> str:
     return (clean_text(cell.get_text(" ")) or "").casefold()
 
@@ -65,12 +75,23 @@ def read_roster(soup: BeautifulSoup, where: str) -> list[RosterEntry]:
         product = cells[product_at]
         link = product.find("a", href=True)
         trade, proper = split_trade_and_proper(clean_text(product.get_text(" ")) or "")
+        url = None
+        if link:
+            href = urljoin(s.SITE, str(link["href"]).strip())
+            url = on_fda_site(href)
+            if url is None:
+                # Skipping the row would load a roster one product short and call it complete;
+                # following the link would scrape another site as if it were FDA's. Neither.
+                raise PageStructureChanged(
+                    f"FDA roster on {where}: the row for {trade!r} links off FDA's site, to {href} "
+                    f"(only https pages on {', '.join(sorted(s.FOLLOWED_HOSTS))} are followed)"
+                )
         entries.append(
             RosterEntry(
                 trade_name=trade,
                 proper_name=proper,
                 manufacturer=clean_text(cells[maker_at].get_text(" ")),
-                url=urljoin(s.SITE, link["href"]) if link else None,
+                url=url,
             )
         )
     if not entries:
@@ -162,6 +183,11 @@ def fetch_pages(
         assert entry.url is not None
         page = client.get(entry.url)
         landing.write(page.content, url=entry.url, params=None, status=page.status_code, suffix=".html")
+        if on_fda_site(page.url) is None:  # a page on FDA's site that redirected elsewhere
+            raise PageStructureChanged(
+                f"FDA product page {entry.url} for {entry.trade_name!r} redirected off FDA's site, to "
+                f"{page.url} (kept as {landing.folder}/page-{landing.pages:04d}.html)"
+            )
         if on_page:
             on_page(1, len(roster) + 1)
     return FetchResult(pages=landing.pages, rows=len(roster), reported_total=len(roster))

@@ -10,6 +10,9 @@ INDEX_URL = (
     "approved-cellular-and-gene-therapy-products"
 )
 
+# Roster links are followed only to FDA's own site, over https: the scraper must not wander the web.
+FOLLOWED_HOSTS = frozenset({"www.fda.gov"})
+
 # The roster is the table whose header names these columns (compared case-folded, spaces collapsed).
 ROSTER_HEADERS = ("product & trade name", "manufacturer")
 TRADE_AND_PROPER = r"^(?P<trade>.+?)\s*\((?P<proper>.*)\)\s*$"
