@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import shared_path
-from test_data_faults import TRIAL_TABLES, _drop_on_page, _edit_study, _set, damaged_copy, digest
 
 from cgt_atlas.cli import app
+from faults.damage import TRIAL_TABLES, damaged_copy, digest, drop_on_page, edit_study, set_field
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,9 @@ def test_a_truncated_page_exits_1_with_error_and_next_and_changes_nothing(db: Pa
 
 
 def test_a_bad_value_in_one_study_is_quarantined_and_the_run_says_so(db: Path, tmp_path: Path) -> None:
-    replay = damaged_copy(tmp_path, "ctgov", _edit_study(3, _set("designModule.enrollmentInfo.count", "abc")))
+    replay = damaged_copy(
+        tmp_path, "ctgov", edit_study(3, set_field("designModule.enrollmentInfo.count", "abc"))
+    )
     result = refresh(replay, db)
     assert result.exit_code == 0, result.output
     assert "ctgov: 2274 records in 3 pages (replay): 2273 valid" in result.output
@@ -60,7 +62,7 @@ def test_a_bad_value_in_one_study_is_quarantined_and_the_run_says_so(db: Path, t
 
 
 def test_a_shrinking_load_is_refused_until_accepted(db: Path, tmp_path: Path) -> None:
-    replay = damaged_copy(tmp_path, "ctgov", _drop_on_page("contactsLocationsModule"))
+    replay = damaged_copy(tmp_path, "ctgov", drop_on_page("contactsLocationsModule"))
     before = digest(db, TRIAL_TABLES)
     refused = refresh(replay, db)
     assert refused.exit_code == 1

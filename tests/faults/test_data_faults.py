@@ -8,7 +8,6 @@ docs/reliability.md lists the cases and the promise each one checks.
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -24,35 +23,18 @@ from cgt_atlas import pipeline
 from cgt_atlas.errors import DamagedPage, PageStructureChanged, QualityGateFailed, ShortDownload
 from cgt_atlas.landing import RawLanding
 from cgt_atlas.sources.ctgov.settings import BASE_URL
+from faults.damage import (
+    TRIAL_TABLES,
+    damaged_copy,
+    digest,
+    drop_on_page,
+    edit_study,
+    set_field,
+)
 from warehouse.load import latest_watermark
 
-TRIAL_TABLES = (
-    "trials",
-    "trial_sites",
-    "trial_interventions",
-    "trial_conditions",
-    "trial_sponsors",
-    "trial_ids",
-)
-EUCTR_TABLES = (*TRIAL_TABLES, "euctr_member_states", "trial_atimp_flags")
 EUCTR_FILE = "euctr_full_download_sample__ctrdata_946fc6d.txt"
 RECORD_START = "\nSummary\n"
-
-
-def digest(db: Path, tables: tuple[str, ...] = EUCTR_TABLES) -> dict[str, object]:
-    """Every row of the tables (run lineage aside), summed up: equal digests, equal contents."""
-    return {
-        table: scalar(db, f"SELECT (count(*), bit_xor(hash(COLUMNS(* EXCLUDE (run_id))))) FROM {table}")
-        for table in (*tables, "pipeline_runs", "quarantine")
-    }
-
-
-def damaged_copy(tmp_path: Path, source: str, damage: Callable[[Path], None]) -> Path:
-    """DIR/<source>/ holding a copy of the genuine replay folder, with damage done to it."""
-    root = tmp_path / "damaged"
-    shutil.copytree(shared_path("replay", source), root / source)
-    damage(root / source)
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -143,57 +125,40 @@ def test_latin1_euctr_file_quarantines_its_records_instead_of_crashing(db: Path,
 # -- ClinicalTrials.gov: one bad study is quarantined, the rest of its page loads ---------------
 
 
-def _edit_study(position: int, edit: Callable[[dict], None], raw: Callable[[bytes], bytes] | None = None):
-    def damage(folder: Path) -> None:
-        page = folder / "page-0002.json"
-        body = json.loads(page.read_bytes())
-        edit(body["studies"][position])
-        text = json.dumps(body, ensure_ascii=False).encode()
-        page.write_bytes(raw(text) if raw else text)
-
-    return damage
-
-
-def _set(path: str, value: object) -> Callable[[dict], None]:
-    def edit(study: dict) -> None:
-        *parents, leaf = path.split(".")
-        node = study["protocolSection"]
-        for name in parents:
-            node = node[name]
-        node[leaf] = value
-
-    return edit
-
-
 BAD_STUDIES = {
-    "text in a number": (_set("designModule.enrollmentInfo.count", "abc"), None, "record:wrong_type", "abc"),
+    "text in a number": (
+        set_field("designModule.enrollmentInfo.count", "abc"),
+        None,
+        "record:wrong_type",
+        "abc",
+    ),
     "invalid UTF-8": (
-        _set("identificationModule.briefTitle", "CAR-T ZZBADZZ"),
+        set_field("identificationModule.briefTitle", "CAR-T ZZBADZZ"),
         lambda body: body.replace(b"ZZBADZZ", b"\xe9t\xe9"),
         "record:invalid_utf8",
         "\\xe9t\\xe9",
     ),
     "a raw NUL byte": (
-        _set("identificationModule.briefTitle", "CAR-T ZZNULZZ"),
+        set_field("identificationModule.briefTitle", "CAR-T ZZNULZZ"),
         lambda body: body.replace(b"ZZNULZZ", b"\x00"),
         "record:control_character",
         "briefTitle",
     ),
     "an escaped NUL": (
-        _set("identificationModule.briefTitle", "CAR-T \x00"),
+        set_field("identificationModule.briefTitle", "CAR-T \x00"),
         None,
         "record:control_character",
         "",
     ),
     "no protocolSection": (lambda study: study.pop("protocolSection"), None, "protocolSection:missing", ""),
     "an impossible update date": (
-        _set("statusModule.lastUpdatePostDateStruct.date", "2099-99-99"),
+        set_field("statusModule.lastUpdatePostDateStruct.date", "2099-99-99"),
         None,
         "last_update_date:str_matches",
         "2099-99-99",
     ),
     "an update date in the future": (
-        _set("statusModule.lastUpdatePostDateStruct.date", "2099-01-01"),
+        set_field("statusModule.lastUpdatePostDateStruct.date", "2099-01-01"),
         None,
         "last_update_date:real_date_not_in_future",
         "2099-01-01",
@@ -205,7 +170,7 @@ BAD_STUDIES = {
 def test_one_bad_study_is_quarantined_with_its_reason_and_the_rest_loads(tmp_path: Path, case: str) -> None:
     edit, raw, check, value = BAD_STUDIES[case]
     db = tmp_path / "atlas.duckdb"
-    load_replay(damaged_copy(tmp_path, "ctgov", _edit_study(3, edit, raw)), db, ["ctgov"], "bad-study")
+    load_replay(damaged_copy(tmp_path, "ctgov", edit_study(3, edit, raw)), db, ["ctgov"], "bad-study")
     assert scalar(db, "SELECT count(*) FROM trials") == 2273
     reasons = query(db, "SELECT check_name, failure_value FROM quarantine WHERE table_name = 'trials'")
     assert reasons and any(name.startswith(check) and value in failed for name, failed in reasons), reasons
@@ -257,7 +222,7 @@ def test_quarantine_rows_without_a_record_key_do_not_pile_up_on_reruns(tmp_path:
     replay = damaged_copy(
         tmp_path,
         "ctgov",
-        _edit_study(3, lambda study: study["protocolSection"]["identificationModule"].pop("nctId")),
+        edit_study(3, lambda study: study["protocolSection"]["identificationModule"].pop("nctId")),
     )
     load_replay(replay, db, ["ctgov"], "run-1")
     first = scalar(db, "SELECT count(*) FROM quarantine")
@@ -302,39 +267,22 @@ def test_a_retried_fetch_lands_afresh_and_parses_only_its_own_pages(
 # -- Quality gates: a load that makes the warehouse worse fails unless accepted -----------------
 
 
-def _drop_on_page(module: str, field: str | None = None) -> Callable[[Path], None]:
-    """Remove a module (or one field of it) from every study of page 2: 1,000 studies change."""
-
-    def damage(folder: Path) -> None:
-        page = folder / "page-0002.json"
-        body = json.loads(page.read_bytes())
-        for study in body["studies"]:
-            section = study["protocolSection"]
-            if field is None:
-                section.pop(module, None)
-            else:
-                section.get(module, {}).pop(field, None)
-        page.write_bytes(json.dumps(body).encode())
-
-    return damage
-
-
 def test_a_load_that_shrinks_a_table_fails_and_loads_nothing(db: Path, tmp_path: Path) -> None:
     before = digest(db, TRIAL_TABLES)
-    replay = damaged_copy(tmp_path, "ctgov", _drop_on_page("contactsLocationsModule"))
+    replay = damaged_copy(tmp_path, "ctgov", drop_on_page("contactsLocationsModule"))
     with pytest.raises(QualityGateFailed, match=r"ctgov: trial_sites would shrink from 8197 to \d+ rows"):
         load_replay(replay, db, ["ctgov"], "shrinking")
     assert digest(db, TRIAL_TABLES) == before
 
 
 def test_a_load_that_blanks_a_filled_column_fails(db: Path, tmp_path: Path) -> None:
-    replay = damaged_copy(tmp_path, "ctgov", _drop_on_page("identificationModule", "briefTitle"))
+    replay = damaged_copy(tmp_path, "ctgov", drop_on_page("identificationModule", "briefTitle"))
     with pytest.raises(QualityGateFailed, match=r"trials\.title would be filled in \d+ rows instead of 2274"):
         load_replay(replay, db, ["ctgov"], "blanking")
 
 
 def test_accept_shrink_loads_and_is_recorded(db: Path, tmp_path: Path) -> None:
-    replay = damaged_copy(tmp_path, "ctgov", _drop_on_page("contactsLocationsModule"))
+    replay = damaged_copy(tmp_path, "ctgov", drop_on_page("contactsLocationsModule"))
     landed = pipeline.find_replay("ctgov", replay)
     summaries = [pipeline.stage_one_chunk("ctgov", "accepted", landed.pages, 1)]
     run = pipeline.summarise_run(landed, "accepted", pipeline.now_iso(), False, summaries)

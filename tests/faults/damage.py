@@ -1,0 +1,76 @@
+"""Damage done to copies of the genuine replay files, for the fault-matrix tests."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import shared_path
+from helpers import scalar
+
+TRIAL_TABLES = (
+    "trials",
+    "trial_sites",
+    "trial_interventions",
+    "trial_conditions",
+    "trial_sponsors",
+    "trial_ids",
+)
+EUCTR_TABLES = (*TRIAL_TABLES, "euctr_member_states", "trial_atimp_flags")
+
+
+def digest(db: Path, tables: tuple[str, ...] = EUCTR_TABLES) -> dict[str, object]:
+    """Every row of the tables (run lineage aside), summed up: equal digests, equal contents."""
+    return {
+        table: scalar(db, f"SELECT (count(*), bit_xor(hash(COLUMNS(* EXCLUDE (run_id))))) FROM {table}")
+        for table in (*tables, "pipeline_runs", "quarantine")
+    }
+
+
+def damaged_copy(tmp_path: Path, source: str, damage: Callable[[Path], None]) -> Path:
+    """DIR/<source>/ holding a copy of the genuine replay folder, with damage done to it."""
+    root = tmp_path / "damaged"
+    shutil.copytree(shared_path("replay", source), root / source)
+    damage(root / source)
+    return root
+
+
+def edit_study(position: int, edit: Callable[[dict], None], raw: Callable[[bytes], bytes] | None = None):
+    def damage(folder: Path) -> None:
+        page = folder / "page-0002.json"
+        body = json.loads(page.read_bytes())
+        edit(body["studies"][position])
+        text = json.dumps(body, ensure_ascii=False).encode()
+        page.write_bytes(raw(text) if raw else text)
+
+    return damage
+
+
+def set_field(path: str, value: object) -> Callable[[dict], None]:
+    def edit(study: dict) -> None:
+        *parents, leaf = path.split(".")
+        node = study["protocolSection"]
+        for name in parents:
+            node = node[name]
+        node[leaf] = value
+
+    return edit
+
+
+def drop_on_page(module: str, field: str | None = None) -> Callable[[Path], None]:
+    """Remove a module (or one field of it) from every study of page 2: 1,000 studies change."""
+
+    def damage(folder: Path) -> None:
+        page = folder / "page-0002.json"
+        body = json.loads(page.read_bytes())
+        for study in body["studies"]:
+            section = study["protocolSection"]
+            if field is None:
+                section.pop(module, None)
+            else:
+                section.get(module, {}).pop(field, None)
+        page.write_bytes(json.dumps(body).encode())
+
+    return damage
