@@ -128,7 +128,7 @@ def export_marts(db_path: Path, out_dir: Path) -> dict[str, object]:
                 "columns": columns,
             }
         built = con.sql("SELECT max(finished_at) FROM pipeline_runs").fetchall()[0][0]
-        version = con.sql("SELECT any_value(rules_version) FROM classifier_rules").fetchall()[0][0]
+        version = con.sql("SELECT max(rules_version) FROM classifier_rules").fetchall()[0][0]
         manifest = {
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "warehouse": str(db_path),
@@ -315,7 +315,7 @@ def build_report(db_path: Path) -> str:
         ).fetchall()
         countries = con.sql(
             """
-            SELECT country, any_value(region), sum(trials_started) AS trials FROM mart_country_activity
+            SELECT country, min(region), sum(trials_started) AS trials FROM mart_country_activity
             WHERE modality <> 'not CGT' GROUP BY country ORDER BY trials DESC, country LIMIT 15
             """
         ).fetchall()
@@ -323,7 +323,8 @@ def build_report(db_path: Path) -> str:
             """
             SELECT canonical_name, first_agency, first_date, fda_approval_date, fda_lag_days,
                 ema_approval_date, ema_lag_days, pmda_approval_date, pmda_lag_days
-            FROM mart_regulatory_lag WHERE first_date IS NOT NULL ORDER BY first_date
+            FROM mart_regulatory_lag WHERE first_date IS NOT NULL
+            ORDER BY first_date, canonical_name, product_id
             """
         ).fetchall()
         totals = con.sql(
@@ -336,7 +337,7 @@ def build_report(db_path: Path) -> str:
         ).fetchall()[0]
         products = con.sql("SELECT count(*) FROM products").fetchall()[0][0]
         fresh = freshness(con)
-        version = con.sql("SELECT any_value(rules_version) FROM classifier_rules").fetchall()[0][0]
+        version = con.sql("SELECT max(rules_version) FROM classifier_rules").fetchall()[0][0]
     finally:
         con.close()
 
