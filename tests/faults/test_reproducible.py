@@ -17,9 +17,11 @@ from typing import Any
 
 import duckdb
 import pytest
+from click.testing import CliRunner
 from conftest import PROJECT_ROOT, shared_path
 
 from cgt_atlas import pipeline
+from cgt_atlas.cli import app
 from cgt_atlas.landing import new_run_id
 from cgt_atlas.publish import export_marts
 from warehouse.load import build_models, connect_writer, load_runs, model_files
@@ -185,3 +187,55 @@ def test_sql_aggregates_that_depend_on_row_order_name_their_order() -> None:
         for name, arguments in _calls(text, ANY_ROW):
             problems.append(f"{where}: {name}({' '.join(arguments.split())[:60]}) takes whichever row comes")
     assert problems == []
+
+
+# --- what a run leaves behind -------------------------------------------------------------------------
+
+
+def _left_in(folder: Path) -> list[str]:
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+
+
+def _stage_and_load(replay: Path, db: Path, run_id: str) -> None:
+    """The flow's steps without Prefect, inside the pipeline's staging area as the flow runs them."""
+    with pipeline.staging_area(run_id, ["ctgov"]):
+        landed = pipeline.find_replay("ctgov", replay)
+        assert landed is not None
+        summaries = [
+            pipeline.stage_one_chunk("ctgov", run_id, pages, number)
+            for number, pages in enumerate(pipeline.chunks(landed.pages, 1), start=1)
+        ]
+        assert _left_in(pipeline.staged_folder("ctgov", run_id)), "the load needs the staged files"
+        load_runs(db, [pipeline.summarise_run(landed, run_id, pipeline.now_iso(), False, summaries)])
+
+
+def test_a_loaded_run_leaves_no_staged_files(isolated_data: Path, tmp_path: Path) -> None:
+    _stage_and_load(shared_path("replay"), tmp_path / "atlas.duckdb", new_run_id())
+    assert _left_in(isolated_data / "staged") == []
+    assert (tmp_path / "atlas.duckdb").exists()
+
+
+def test_a_failed_load_leaves_no_staged_files_either(
+    isolated_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_models(con: duckdb.DuckDBPyConnection) -> None:
+        raise RuntimeError("a model failed")
+
+    monkeypatch.setattr("warehouse.load.build_models", broken_models)
+    with pytest.raises(RuntimeError, match="a model failed"):
+        _stage_and_load(shared_path("replay"), tmp_path / "atlas.duckdb", new_run_id())
+    assert _left_in(isolated_data / "staged") == []
+
+
+def test_refresh_drops_the_staged_files_and_keeps_its_input(isolated_data: Path, tmp_path: Path) -> None:
+    """Through the CLI and the Prefect flow: staged files go; the warehouse and the pages read stay."""
+    db = tmp_path / "atlas.duckdb"
+    replay = shared_path("replay")
+    before = _left_in(replay)
+    result = CliRunner().invoke(
+        app, ["refresh", "--replay", str(replay), "--source", "ctgov", "--db", str(db)]
+    )
+    assert result.exit_code == 0, result.output
+    assert _left_in(isolated_data / "staged") == []
+    assert _left_in(replay) == before
+    assert db.exists()
