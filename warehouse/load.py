@@ -85,7 +85,12 @@ def is_refused(error: duckdb.Error) -> bool:
     message = str(error)
     return any(
         sign in message
-        for sign in ("read-only mode", "configuration has been locked", "disabled through configuration")
+        for sign in (
+            "read-only mode",
+            "configuration has been locked",
+            "disabled through configuration",
+            "but it exists in the",  # a function of an extension the reader may not load
+        )
     )
 
 

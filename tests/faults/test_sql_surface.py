@@ -70,6 +70,7 @@ ATTACKS = {
     "install an extension": "INSTALL httpfs",
     "load an extension": "LOAD httpfs",
     "a remote file": "SELECT * FROM read_parquet('https://example.invalid/x.parquet')",
+    "a function of an unloaded extension": "SELECT * FROM sqlite_scan('{out}/other.db', 't')",
     "set external access back on": "SET enable_external_access = true",
     "unlock the configuration": "SET lock_configuration = false",
     "widen the allowed directories": "SET allowed_directories = ['/']",
