@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -34,7 +35,7 @@ format_option = click.option(
 )
 
 
-def _fail(error: Exception) -> None:
+def _fail(error: Exception) -> NoReturn:
     click.secho(f"error: {error}", fg="red", err=True)
     sys.exit(1)
 
@@ -154,6 +155,11 @@ def refresh(
 def sql(query: str, fmt: str, db: Path | None) -> None:
     """Run QUERY on a read-only connection (safe beside dashboards that read too).
 
+    QUERY sees the warehouse and nothing else: statements that write (to the warehouse or to
+    files: COPY, EXPORT), read other files (read_csv, read_text, glob, ATTACH), install or load
+    extensions, or change settings are refused. Use `cgt-atlas export DIR` or -f csv > FILE to
+    write files.
+
     \b
     Examples:
       cgt-atlas sql "select count(*) from trials"
@@ -162,15 +168,24 @@ def sql(query: str, fmt: str, db: Path | None) -> None:
     """
     import duckdb
 
-    from warehouse.load import connect_reader
+    from cgt_atlas.errors import QueryRefused
+    from warehouse.load import connect_reader, is_refused
 
     try:
         con = connect_reader(db or default_db_path())
-        relation = con.sql(query)
-    except (AtlasError, duckdb.Error) as error:
+    except AtlasError as error:
         _fail(error)
-    if relation is not None:
-        emit(relation.columns, relation.fetchall(), OutputFormat(fmt))
+    try:
+        relation = con.sql(query)
+        result = None if relation is None else (relation.columns, relation.fetchall())
+    except duckdb.Error as error:
+        if is_refused(error):
+            _fail(QueryRefused(f"cgt-atlas sql only reads the warehouse: {error}"))
+        _fail(error)
+    finally:
+        con.close()
+    if result is not None:
+        emit(*result, OutputFormat(fmt))
 
 
 @app.command()

@@ -143,6 +143,13 @@ class WarehouseMissing(AtlasError):
     hint = "build it first: cgt-atlas refresh (or cgt-atlas refresh --replay ../shared/replay)."
 
 
+class QueryRefused(AtlasError):
+    hint = (
+        "query the warehouse's own tables and views (cgt-atlas status lists them). To write files: "
+        'cgt-atlas export DIR (every mart as Parquet), or cgt-atlas sql "select ..." -f csv > file.csv.'
+    )
+
+
 class ConfigError(AtlasError):
     hint = "see cgt-atlas --help."
 

@@ -3,6 +3,9 @@ benchmark and tests call them directly. They take and return paths, keys and cou
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,6 +88,26 @@ def chunks(pages: list[str], size: int = CHUNK_PAGES) -> list[list[str]]:
 
 def staged_folder(source_name: str, run_id: str) -> Path:
     return settings.staged_dir() / source_name / run_id
+
+
+def discard_staged(run_id: str, source_names: Iterable[str]) -> None:
+    """Delete the run's staged Parquet (data/staged/<source>/<run_id>/) of every source named.
+
+    Staged files are intermediate: the load reads them once, and the raw landing under data/raw
+    stays the record a run can be replayed from. Kept, they grow data/staged by megabytes a run.
+    """
+    for source_name in source_names:
+        shutil.rmtree(staged_folder(source_name, run_id), ignore_errors=True)
+
+
+@contextmanager
+def staging_area(run_id: str, source_names: Iterable[str]) -> Iterator[None]:
+    """Stage and load inside this block: the run's staged files go when it ends, loaded or failed."""
+    names = list(source_names)
+    try:
+        yield
+    finally:
+        discard_staged(run_id, names)
 
 
 def stage_one_chunk(source_name: str, run_id: str, pages: list[str], chunk_no: int) -> dict:

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from warehouse.load import connect_reader
 
@@ -80,6 +82,36 @@ def freshness(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     ]
 
 
+EXPORT_BATCH_ROWS = 100_000
+"""Rows per Arrow batch on their way to Parquet: memory stays flat however large a mart grows."""
+
+
+def _arrow_reader(relation: duckdb.DuckDBPyRelation) -> pa.RecordBatchReader:
+    """The relation streamed as Arrow batches (to_arrow_reader now; fetch_record_batch in older DuckDB)."""
+    to_reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch
+    return to_reader(EXPORT_BATCH_ROWS)
+
+
+def write_parquet(relation: duckdb.DuckDBPyRelation, target: Path) -> int:
+    """Stream relation into target through pyarrow; returns the rows written.
+
+    The sealed reader cannot COPY to a file (that would let any query write anywhere), so the
+    project writes the file itself, to the one path the user asked for. It writes beside the
+    target and renames, so a failed export never leaves a half-written file under the real name.
+    """
+    partial = target.with_name(target.name + ".partial")
+    rows = 0
+    try:
+        with _arrow_reader(relation) as reader, pq.ParquetWriter(partial, reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+                rows += batch.num_rows
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return rows
+
+
 def export_marts(db_path: Path, out_dir: Path) -> dict[str, object]:
     """Write every mart as DIR/<mart>.parquet and DIR/manifest.json; returns the manifest."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -88,16 +120,15 @@ def export_marts(db_path: Path, out_dir: Path) -> dict[str, object]:
         tables = {}
         for name in mart_names(con):
             target = out_dir / f"{name}.parquet"
-            con.execute(f"COPY {name} TO '{target}' (FORMAT parquet)")
+            relation = con.table(name)
+            columns = list(relation.columns)
             tables[name] = {
                 "file": target.name,
-                "rows": con.sql(f"SELECT count(*) FROM {name}").fetchall()[0][0],
-                "columns": [
-                    column for (column,) in con.sql(f"SELECT column_name FROM (DESCRIBE {name})").fetchall()
-                ],
+                "rows": write_parquet(relation, target),
+                "columns": columns,
             }
         built = con.sql("SELECT max(finished_at) FROM pipeline_runs").fetchall()[0][0]
-        version = con.sql("SELECT any_value(rules_version) FROM classifier_rules").fetchall()[0][0]
+        version = con.sql("SELECT max(rules_version) FROM classifier_rules").fetchall()[0][0]
         manifest = {
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "warehouse": str(db_path),
@@ -284,7 +315,7 @@ def build_report(db_path: Path) -> str:
         ).fetchall()
         countries = con.sql(
             """
-            SELECT country, any_value(region), sum(trials_started) AS trials FROM mart_country_activity
+            SELECT country, min(region), sum(trials_started) AS trials FROM mart_country_activity
             WHERE modality <> 'not CGT' GROUP BY country ORDER BY trials DESC, country LIMIT 15
             """
         ).fetchall()
@@ -292,7 +323,8 @@ def build_report(db_path: Path) -> str:
             """
             SELECT canonical_name, first_agency, first_date, fda_approval_date, fda_lag_days,
                 ema_approval_date, ema_lag_days, pmda_approval_date, pmda_lag_days
-            FROM mart_regulatory_lag WHERE first_date IS NOT NULL ORDER BY first_date
+            FROM mart_regulatory_lag WHERE first_date IS NOT NULL
+            ORDER BY first_date, canonical_name, product_id
             """
         ).fetchall()
         totals = con.sql(
@@ -305,7 +337,7 @@ def build_report(db_path: Path) -> str:
         ).fetchall()[0]
         products = con.sql("SELECT count(*) FROM products").fetchall()[0][0]
         fresh = freshness(con)
-        version = con.sql("SELECT any_value(rules_version) FROM classifier_rules").fetchall()[0][0]
+        version = con.sql("SELECT max(rules_version) FROM classifier_rules").fetchall()[0][0]
     finally:
         con.close()
 

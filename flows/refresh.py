@@ -87,8 +87,12 @@ def refresh(
     for name in names:
         get_source(name)  # unknown names fail before any work
     run_id = run_id or new_run_id()
-    staged = [
-        run for name in names if (run := ingest_source(name, run_id, replay_dir, full, db_path)) is not None
-    ]
-    changed = load_warehouse(db_path, staged, accept_shrink) if staged else {}
+    # The staged Parquet is read once, by the load; it goes when the load ends, or when any step fails.
+    with pipeline.staging_area(run_id, names):
+        staged = [
+            run
+            for name in names
+            if (run := ingest_source(name, run_id, replay_dir, full, db_path)) is not None
+        ]
+        changed = load_warehouse(db_path, staged, accept_shrink) if staged else {}
     return {"run_id": run_id, "runs": staged, "changed": changed}

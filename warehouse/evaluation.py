@@ -22,6 +22,7 @@ import duckdb
 
 from cgt_atlas.settings import MODELS_DIR, WAREHOUSE_DIR, shared_dir
 from warehouse.classifier import install_classifier
+from warehouse.load import connect_reader
 
 HAND_LABELLED = WAREHOUSE_DIR / "classifier_eval.csv"
 GENUINE_LABELLED = WAREHOUSE_DIR / "classifier_eval_genuine.csv"
@@ -224,7 +225,7 @@ def genuine_ctgov(
 
 def warehouse_figures(db_path: Path) -> dict[str, object]:
     """On a warehouse built from the replay: the ClinicalTrials.gov CAR-T set and EUCTR's ATIMP flags."""
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = connect_reader(db_path)
     try:
         total, car_t, car_any, with_target = con.sql(
             """

@@ -33,14 +33,48 @@ def connect_writer(db_path: Path) -> duckdb.DuckDBPyConnection:
         raise WarehouseBusy(f"cannot open {db_path} for writing: {error}") from error
 
 
+READER_CONFIG: dict[str, str | bool] = {
+    # No COPY TO, EXPORT DATABASE, ATTACH, file readers (read_text, read_csv, glob, ...), Python
+    # replacement scans or INSTALL: a reader sees the warehouse it opened and nothing else.
+    "enable_external_access": False,
+    # No extension fetched or loaded behind a query's back (httpfs for an https:// path, ...).
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_persistent_secrets": False,
+    # Last: the query cannot SET any of the above back (nor any other setting).
+    "lock_configuration": True,
+}
+"""DuckDB settings of every reader. The file given to connect() still opens: the access check
+applies to what queries reach, not to the database the connection was made for."""
+
+
 def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Read-only: many readers may query while no refresh is writing."""
+    """Read-only and sealed: many readers may query while no refresh writes, and a query typed by
+    a user (cgt-atlas sql) can read the warehouse's tables but no other file, write no file,
+    and fetch nothing."""
     if not db_path.exists():
         raise WarehouseMissing(f"no warehouse at {db_path}")
     try:
-        return duckdb.connect(str(db_path), read_only=True)
+        return duckdb.connect(str(db_path), read_only=True, config=dict(READER_CONFIG))
     except duckdb.IOException as error:
         raise WarehouseBusy(f"cannot open {db_path} to read: {error}") from error
+
+
+def is_refused(error: duckdb.Error) -> bool:
+    """True when DuckDB refused a statement because the reader is sealed (not a query mistake)."""
+    if isinstance(error, duckdb.PermissionException):
+        return True
+    message = str(error)
+    return any(
+        sign in message
+        for sign in (
+            "read-only mode",
+            "configuration has been locked",
+            "disabled through configuration",
+            "but it exists in the",  # a function of an extension the reader may not load
+        )
+    )
 
 
 def load_runs(

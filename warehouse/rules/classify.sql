@@ -7,7 +7,10 @@
 -- ranks higher, and its targets (beside CAR wording) count when the short texts name none.
 CREATE OR REPLACE MACRO classify_items(input_table) AS TABLE
 WITH input AS (
-    SELECT item_id, field, lower(text) AS text
+    -- field_rank breaks a tie between equally ranked rules (the field named first wins). 'flags' has
+    -- no rank, so short_labels takes no modality from flags.
+    SELECT item_id, field, lower(text) AS text,
+        list_position(['intervention', 'keywords', 'title', 'official_title', 'conditions'], field) AS field_rank
     FROM query_table(input_table)
     WHERE field <> 'summary' AND nullif(text, '') IS NOT NULL
 ),
@@ -36,8 +39,9 @@ text_labels AS (
         text_hits.text,
         arg_min({'rule_order': rules.rule_order, 'rule_id': rules.rule_id, 'label': rules.label,
                  'cell_source': rules.cell_source, 'delivery': rules.delivery, 'hit': text_hits.hit},
-                rules.rule_order) FILTER (WHERE rules.kind = 'modality') AS modality,
-        list(DISTINCT {'label': rules.label, 'rule_id': rules.rule_id}) FILTER (WHERE rules.kind = 'target')
+                (rules.rule_order, text_hits.hit)) FILTER (WHERE rules.kind = 'modality') AS modality,
+        list(DISTINCT {'label': rules.label, 'rule_id': rules.rule_id}
+            ORDER BY {'label': rules.label, 'rule_id': rules.rule_id}) FILTER (WHERE rules.kind = 'target')
             AS targets,
         arg_min({'rule_order': rules.rule_order, 'rule_id': rules.rule_id, 'label': rules.label}, rules.rule_order)
             FILTER (WHERE rules.kind = 'cell_source') AS cell_source
@@ -53,11 +57,10 @@ short_labels AS (
         arg_min({'rule_order': modality.rule_order, 'rule_id': modality.rule_id, 'label': modality.label,
                  'cell_source': modality.cell_source, 'delivery': modality.delivery,
                  'evidence': input.field || ': ' || modality.hit},
-                modality.rule_order * 10
-                    + list_position(['intervention', 'keywords', 'title', 'official_title', 'conditions'],
-                                    input.field))
-            FILTER (WHERE modality IS NOT NULL) AS modality,
-        list_sort(list_distinct(flatten(list(targets) FILTER (WHERE targets IS NOT NULL)))) AS targets,
+                (modality.rule_order * 10 + input.field_rank, modality.hit))
+            FILTER (WHERE modality IS NOT NULL AND input.field_rank IS NOT NULL) AS modality,
+        list_sort(list_distinct(flatten(list(targets ORDER BY targets) FILTER (WHERE targets IS NOT NULL))))
+            AS targets,
         arg_min(cell_source, cell_source.rule_order) FILTER (WHERE cell_source IS NOT NULL) AS cell_source
     FROM input
     JOIN text_labels ON text_labels.text = input.text AND text_labels.is_flags = (input.field = 'flags')
@@ -88,8 +91,10 @@ summary_labels AS (
         arg_min({'rule_order': rules.rule_order, 'rule_id': rules.rule_id, 'label': rules.label,
                  'cell_source': rules.cell_source, 'delivery': rules.delivery,
                  'evidence': 'summary: ' || summary_hits.hit},
-                rules.rule_order) FILTER (WHERE rules.kind = 'modality' AND rules.label <> 'not CGT') AS modality,
-        list(DISTINCT {'label': rules.label, 'rule_id': rules.rule_id}) FILTER (WHERE rules.kind = 'target')
+                (rules.rule_order, summary_hits.hit))
+            FILTER (WHERE rules.kind = 'modality' AND rules.label <> 'not CGT') AS modality,
+        list(DISTINCT {'label': rules.label, 'rule_id': rules.rule_id}
+            ORDER BY {'label': rules.label, 'rule_id': rules.rule_id}) FILTER (WHERE rules.kind = 'target')
             AS targets
     -- Few summaries are read: their hits are tested directly, without the distinct-hit step.
     FROM (SELECT text, hit, unnest(rules_matching(kind, hit)) AS rule_id FROM summary_hits) AS summary_hits
@@ -147,5 +152,5 @@ SELECT
         THEN coalesce(text_cell_source_rule, CASE WHEN rule_cell_source IS NOT NULL THEN modality_rule END) END
         AS cell_source_rule,
     CASE WHEN modality <> 'not CGT' THEN rule_delivery END AS delivery,
-    (SELECT any_value(rules_version) FROM classifier_rules) AS rules_version
+    (SELECT max(rules_version) FROM classifier_rules) AS rules_version
 FROM labelled

@@ -1,10 +1,16 @@
 -- Grain: one row per region x approval year (NULL: no agency there published a date): the CGT
 -- products first approved in that region that year, each counted once, in the region of every
--- agency that approved it. A product's first approval in a region is its earliest dated approval there.
+-- agency that approved it. A product's first approval in a region is its earliest dated approval there
+-- (two agencies on the same date: the first by name).
 WITH firsts AS (
     SELECT matches.product_id, decisions.region,
-        arg_min(decisions.decision_year, decisions.decision_date_low) AS approval_year,
-        coalesce(arg_min(decisions.agency, decisions.decision_date_low), min(decisions.agency)) AS agency
+        arg_min(decisions.decision_year, (decisions.decision_date_low, decisions.decision_year))
+            FILTER (WHERE decisions.decision_date_low IS NOT NULL) AS approval_year,
+        coalesce(
+            arg_min(decisions.agency, (decisions.decision_date_low, decisions.agency))
+                FILTER (WHERE decisions.decision_date_low IS NOT NULL),
+            min(decisions.agency)
+        ) AS agency
     FROM product_matches AS matches
     JOIN stg_regulatory_decisions AS decisions USING (record_id)
     WHERE decisions.record_kind = 'approval'

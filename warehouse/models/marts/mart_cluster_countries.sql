@@ -6,7 +6,8 @@
 -- modality, cell_source, target: the classification (trial_classification) of the preferred record
 -- that is CGT, else the preferred record's ('not CGT'): one modality per cluster, so marts add up.
 -- lead_sponsor: the preferred record's that names one; end_year: its completion (else primary
--- completion) year.
+-- completion) year. preference is unique within a cluster, so every arg_min below has one winner;
+-- the cluster_facts columns are one value per cluster, taken with min() once joined per country.
 WITH member AS (
     SELECT clusters.cluster_id, clusters.preference, trials.*, classes.is_cgt, classes.modality,
         classes.cell_source, classes.target,
@@ -32,8 +33,8 @@ cluster_facts AS (
     GROUP BY cluster_id
 ),
 record_country AS (
-    SELECT clusters.cluster_id, sites.trial_id, sites.country_code, any_value(sites.country) AS country,
-        any_value(sites.region) AS region, count(*) AS sites
+    SELECT clusters.cluster_id, sites.trial_id, sites.country_code, min(sites.country) AS country,
+        min(sites.region) AS region, count(*) AS sites
     FROM stg_trial_sites AS sites
     JOIN trial_clusters AS clusters USING (trial_id)
     GROUP BY clusters.cluster_id, sites.trial_id, sites.country_code
@@ -41,19 +42,19 @@ record_country AS (
 SELECT
     cluster_id,
     country_code,
-    any_value(country) AS country,
-    any_value(region) AS region,
-    any_value(cluster_facts.start_year) AS start_year,
-    any_value(cluster_facts.phase) AS phase,
-    any_value(cluster_facts.is_active) AS is_active,
-    any_value(cluster_facts.is_industry_led) AS is_industry_led,
+    min(country) AS country,
+    min(region) AS region,
+    min(cluster_facts.start_year) AS start_year,
+    min(cluster_facts.phase) AS phase,
+    min(cluster_facts.is_active) AS is_active,
+    min(cluster_facts.is_industry_led) AS is_industry_led,
     max(sites) AS sites,
-    any_value(cluster_facts.classification.modality) AS modality,
-    any_value(cluster_facts.classification.cell_source) AS cell_source,
-    any_value(cluster_facts.classification.target) AS target,
-    any_value(cluster_facts.lead_sponsor) AS lead_sponsor,
-    any_value(cluster_facts.lead_sponsor_class) AS lead_sponsor_class,
-    any_value(cluster_facts.end_year) AS end_year
+    min(cluster_facts.classification.modality) AS modality,
+    min(cluster_facts.classification.cell_source) AS cell_source,
+    min(cluster_facts.classification.target) AS target,
+    min(cluster_facts.lead_sponsor) AS lead_sponsor,
+    min(cluster_facts.lead_sponsor_class) AS lead_sponsor_class,
+    min(cluster_facts.end_year) AS end_year
 FROM record_country
 JOIN cluster_facts USING (cluster_id)
 GROUP BY cluster_id, country_code

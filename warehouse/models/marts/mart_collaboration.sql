@@ -10,7 +10,8 @@ WITH cluster_spread AS (
     GROUP BY cluster_id
 ),
 sponsor_region AS (
-    SELECT clusters.cluster_id, arg_min(countries.region, clusters.preference) AS sponsor_region
+    -- the preferred record's lead sponsor; a record naming leads in two regions: the first region by name
+    SELECT clusters.cluster_id, arg_min(countries.region, (clusters.preference, countries.region)) AS sponsor_region
     FROM trial_sponsors AS sponsors
     JOIN trial_clusters AS clusters USING (trial_id)
     JOIN countries ON lower(countries."name") = lower(trim(sponsors.country_name))

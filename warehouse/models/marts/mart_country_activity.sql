@@ -9,8 +9,8 @@
 WITH trials AS (
     SELECT
         country_code,
-        any_value(country) AS country,
-        any_value(region) AS region,
+        min(country) AS country,
+        min(region) AS region,
         start_year,
         modality,
         count(DISTINCT cluster_id) AS trials_started,

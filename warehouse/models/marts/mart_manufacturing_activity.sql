@@ -45,7 +45,7 @@ SELECT
     coalesce(sum(running.trials) FILTER (WHERE running.manufacture = 'per_patient'), 0)::BIGINT AS per_patient_trials,
     coalesce(sum(running.trials) FILTER (WHERE running.manufacture = 'batch'), 0)::BIGINT AS batch_trials,
     coalesce(sum(running.trials) FILTER (WHERE running.manufacture = 'unclassified'), 0)::BIGINT AS unclassified_trials,
-    coalesce(any_value(market.products), 0) AS products_on_market,
+    coalesce(min(market.products), 0) AS products_on_market,
     3 * per_patient_trials + batch_trials + 2 * unclassified_trials + 10 * products_on_market
         AS manufacturing_index,
     true AS is_proxy

@@ -24,7 +24,7 @@ WITH trials AS (
     GROUP BY region, start_year, phase, modality
 ),
 regional_firsts AS (
-    SELECT product_id, region, any_value(modality) AS modality,
+    SELECT product_id, region, min(modality) AS modality,
         min(approval_year) AS approval_year
     FROM product_first_approvals
     GROUP BY product_id, region

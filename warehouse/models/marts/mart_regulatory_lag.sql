@@ -2,6 +2,8 @@
 -- first_date: its earliest dated approval anywhere. For FDA, EMA and PMDA: the original approval
 -- date, the lag in days after the first (NULL unless both dates are known to the day), and any
 -- application that agency refused or saw withdrawn; other agencies are listed in other_approvals.
+-- Ties on a date are broken the same way everywhere: the day-precise date first, then by value (or
+-- agency name), so the date, its precision and its agency always come from one row.
 WITH decisions AS (
     SELECT matches.product_id, decisions.*
     FROM product_matches AS matches
@@ -9,23 +11,35 @@ WITH decisions AS (
 ),
 approved AS (
     SELECT product_id, agency,
-        coalesce(arg_min(decision_date, decision_date_low), min(decision_date)) AS approval_date,
+        coalesce(
+            arg_min(decision_date, (decision_date_low, NOT is_day_precise, decision_date))
+                FILTER (WHERE decision_date_low IS NOT NULL),
+            min(decision_date)
+        ) AS approval_date,
         min(decision_date_low) AS date_low,
-        coalesce(arg_min(is_day_precise, decision_date_low), false) AS is_day_precise,
-        string_agg(DISTINCT source_kind, ', ') AS source_kind
+        coalesce(
+            arg_min(is_day_precise, (decision_date_low, NOT is_day_precise, decision_date))
+                FILTER (WHERE decision_date_low IS NOT NULL),
+            false
+        ) AS is_day_precise,
+        string_agg(DISTINCT source_kind, ', ' ORDER BY source_kind) AS source_kind
     FROM decisions
     WHERE record_kind = 'approval'
     GROUP BY product_id, agency
 ),
 not_granted AS (
-    SELECT product_id, agency, string_agg(status, ', ') AS decision, max(decision_date) AS decision_date
+    SELECT product_id, agency, string_agg(status, ', ' ORDER BY decision_date, status) AS decision,
+        max(decision_date) AS decision_date
     FROM decisions
     WHERE record_kind = 'application_not_granted'
     GROUP BY product_id, agency
 ),
 firsts AS (
-    SELECT product_id, arg_min(agency, date_low) AS first_agency, arg_min(approval_date, date_low) AS first_date,
-        min(date_low) AS first_low, arg_min(is_day_precise, date_low) AS first_is_day_precise
+    SELECT product_id,
+        arg_min(agency, (date_low, NOT is_day_precise, agency)) AS first_agency,
+        arg_min(approval_date, (date_low, NOT is_day_precise, agency)) AS first_date,
+        min(date_low) AS first_low,
+        arg_min(is_day_precise, (date_low, NOT is_day_precise, agency)) AS first_is_day_precise
     FROM approved
     WHERE date_low IS NOT NULL
     GROUP BY product_id
@@ -72,4 +86,4 @@ LEFT JOIN lagged AS pmda ON pmda.product_id = products.product_id AND pmda.agenc
 LEFT JOIN not_granted AS fda_ng ON fda_ng.product_id = products.product_id AND fda_ng.agency = 'FDA'
 LEFT JOIN not_granted AS ema_ng ON ema_ng.product_id = products.product_id AND ema_ng.agency = 'EMA'
 LEFT JOIN not_granted AS pmda_ng ON pmda_ng.product_id = products.product_id AND pmda_ng.agency = 'PMDA'
-ORDER BY firsts.first_low NULLS LAST, products.canonical_name
+ORDER BY firsts.first_low NULLS LAST, products.canonical_name, products.product_id

@@ -1,7 +1,8 @@
 -- Grain: one row per product x jurisdiction (the approving agency's country_code, EU for EMA) where
 -- it was approved: region, agency, the year of its first dated approval there (NULL: no date
 -- published), and the product's modality: the approval_classification of its earliest approval anywhere
--- that the classifier places (else 'unclassified CGT'). Shared by the activity and manufacturing marts.
+-- that the classifier places (else 'unclassified CGT'; two on the same date: the first by modality, then
+-- cell source). Shared by the activity and manufacturing marts.
 WITH approved AS (
     SELECT matches.product_id, decisions.region, decisions.agency, decisions.country_code,
         decisions.decision_year, decisions.decision_date_low, classes.modality, classes.cell_source
@@ -13,18 +14,20 @@ WITH approved AS (
 product_modality AS (
     SELECT product_id,
         arg_min({'modality': modality, 'cell_source': cell_source},
-            (modality = 'unclassified CGT', decision_date_low IS NULL, decision_date_low)) AS classification
+            (modality = 'unclassified CGT', decision_date_low IS NULL, decision_date_low, modality, cell_source))
+            AS classification
     FROM approved
     GROUP BY product_id
 )
 SELECT
     approved.product_id,
     approved.country_code,
-    any_value(approved.region) AS region,
-    string_agg(DISTINCT approved.agency, ', ') AS agency,
-    arg_min(approved.decision_year, approved.decision_date_low) AS approval_year,
-    any_value(product_modality.classification.modality) AS modality,
-    any_value(product_modality.classification.cell_source) AS cell_source
+    min(approved.region) AS region,
+    string_agg(DISTINCT approved.agency, ', ' ORDER BY approved.agency) AS agency,
+    arg_min(approved.decision_year, (approved.decision_date_low, approved.decision_year))
+        FILTER (WHERE approved.decision_date_low IS NOT NULL) AS approval_year,
+    min(product_modality.classification.modality) AS modality,
+    min(product_modality.classification.cell_source) AS cell_source
 FROM approved
 JOIN product_modality USING (product_id)
 GROUP BY approved.product_id, approved.country_code

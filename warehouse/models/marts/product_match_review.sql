@@ -37,4 +37,4 @@ SELECT matched.record_id, matched.agency, matched.brand_name, matched.substance,
 FROM (SELECT * FROM generic UNION ALL SELECT * FROM split_keys UNION ALL SELECT * FROM brand_elsewhere)
     AS review
 JOIN matched USING (record_id)
-ORDER BY review.reason, matched.agency, matched.brand_name
+ORDER BY review.reason, matched.agency, matched.brand_name, matched.record_id, review.detail

@@ -31,3 +31,4 @@ SELECT
 FROM stg_regulatory_decisions AS decisions
 LEFT JOIN chosen USING (record_id)
 WHERE chosen.product_key IS NOT NULL OR decisions.brand_key IS NOT NULL
+ORDER BY decisions.record_id

@@ -6,8 +6,11 @@ SELECT
     other.trial_id AS linked_trial_id,
     own.key_type AS matched_on,
     own.key AS shared_id,
-    string_agg(DISTINCT own.trial_id || ' ' || own.field || ' "' || own.found_in || '"', '; ')
-        || ' = ' || string_agg(DISTINCT other.trial_id || ' ' || other.field || ' "' || other.found_in || '"', '; ')
+    string_agg(DISTINCT own.trial_id || ' ' || own.field || ' "' || own.found_in || '"', '; '
+            ORDER BY own.trial_id || ' ' || own.field || ' "' || own.found_in || '"')
+        || ' = '
+        || string_agg(DISTINCT other.trial_id || ' ' || other.field || ' "' || other.found_in || '"', '; '
+            ORDER BY other.trial_id || ' ' || other.field || ' "' || other.found_in || '"')
         AS evidence
 FROM stg_trial_keys AS own
 JOIN stg_trial_keys AS other

@@ -21,7 +21,7 @@ keyed AS (
     SELECT DISTINCT ON (record_id, name_key) *
     FROM (SELECT *, normalised_name(name) AS name_key FROM names)
     WHERE name_key IS NOT NULL
-    ORDER BY record_id, name_key, priority
+    ORDER BY record_id, name_key, priority, name
 ),
 brands_per_agency AS (
     SELECT name_key, agency, count(DISTINCT coalesce(brand_key, record_id)) AS brands

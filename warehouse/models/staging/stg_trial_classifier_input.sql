@@ -13,7 +13,7 @@ SELECT trial_id, 'title', title FROM trials
 UNION ALL
 SELECT trial_id, 'official_title', official_title FROM trials WHERE official_title IS NOT NULL AND official_title <> title
 UNION ALL
-SELECT trial_id, 'conditions', string_agg(condition, ' | ') FROM trial_conditions GROUP BY trial_id
+SELECT trial_id, 'conditions', string_agg(condition, ' | ' ORDER BY condition) FROM trial_conditions GROUP BY trial_id
 UNION ALL
 SELECT trial_id, 'summary', brief_summary FROM trials WHERE brief_summary IS NOT NULL
 UNION ALL

@@ -51,4 +51,8 @@ SELECT
     fetch_seq
 FROM typed
 WHERE other_id <> trial_id
-QUALIFY row_number() OVER (PARTITION BY trial_id, other_id, id_type ORDER BY declared_type) = 1
+-- One row per number and copy of the study (fetch_seq: the load keeps the latest copy's rows); the
+-- declared type, then the raw spelling, decides which declaration names it.
+QUALIFY row_number() OVER (
+    PARTITION BY trial_id, fetch_seq, other_id, id_type ORDER BY declared_type, raw_id, "domain"
+) = 1

@@ -16,7 +16,7 @@ named AS (
             lambda x: nullif(trim(x), '') IS NOT NULL AND upper(trim(x)) NOT IN ('N/A', 'NA')
         ) AS names,
         (
-            SELECT string_agg(DISTINCT g.productRoleName, ', ')
+            SELECT string_agg(DISTINCT g.productRoleName, ', ' ORDER BY g.productRoleName)
             FROM unnest(p1.productRoleGroupInfos) AS t(g)
             WHERE list_contains(list_transform(g.products, lambda x: x.id), prod.id)
         ) AS role

@@ -25,4 +25,4 @@ typed AS (
 SELECT trial_id, other_id, id_type, declared_type, NULL::VARCHAR AS "domain", raw_id, fetch_seq
 FROM typed
 WHERE other_id <> trial_id
-QUALIFY row_number() OVER (PARTITION BY trial_id, other_id, id_type ORDER BY declared_type) = 1
+QUALIFY row_number() OVER (PARTITION BY trial_id, other_id, id_type ORDER BY declared_type, raw_id) = 1
