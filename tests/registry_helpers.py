@@ -23,7 +23,9 @@ def parse_tables(source: str, pages: list[Path]) -> dict[str, tuple[pl.DataFrame
     }
 
 
-def load_replay(replay_dir: Path, db_path: Path, sources: list[str], run_id: str) -> dict:
+def load_replay(
+    replay_dir: Path, db_path: Path, sources: list[str], run_id: str, chunk_pages: int = pipeline.CHUNK_PAGES
+) -> dict:
     """Stage each source's replay folder and load them all, as the refresh flow does."""
     runs = []
     for source in sources:
@@ -31,7 +33,7 @@ def load_replay(replay_dir: Path, db_path: Path, sources: list[str], run_id: str
         assert landed is not None, f"{replay_dir} has no {source}/"
         summaries = [
             pipeline.stage_one_chunk(source, run_id, pages, chunk_no)
-            for chunk_no, pages in enumerate(pipeline.chunks(landed.pages), start=1)
+            for chunk_no, pages in enumerate(pipeline.chunks(landed.pages, chunk_pages), start=1)
         ]
         runs.append(pipeline.summarise_run(landed, run_id, pipeline.now_iso(), False, summaries))
     return load_runs(db_path, runs)

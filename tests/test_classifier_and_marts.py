@@ -10,13 +10,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cgt_atlas import pipeline
 from cgt_atlas.landing import new_run_id
 from cgt_atlas.publish import build_report, export_marts
 from tests.conftest import shared_path
+from tests.registry_helpers import load_replay
 from warehouse.classifier import MODALITIES, install_classifier, read_rules
 from warehouse.evaluation import classify_texts, ema_report, genuine_ctgov, hand_labelled, warehouse_figures
-from warehouse.load import connect_reader, load_runs
+from warehouse.load import connect_reader
 
 SOURCES = ("ctgov", "euctr", "ictrp", "ema", "curated")
 
@@ -28,17 +28,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data = tmp_path_factory.mktemp("data")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CGT_ATLAS_DATA", str(data))
-        run_id = new_run_id()
-        runs = []
-        for source in SOURCES:
-            landed = pipeline.find_replay(source, replay)
-            assert landed is not None, source
-            summaries = [
-                pipeline.stage_one_chunk(source, run_id, pages, n)
-                for n, pages in enumerate(pipeline.chunks(landed.pages), start=1)
-            ]
-            runs.append(pipeline.summarise_run(landed, run_id, pipeline.now_iso(), False, summaries))
-        load_runs(data / "atlas.duckdb", runs)
+        load_replay(replay, data / "atlas.duckdb", list(SOURCES), new_run_id())
     yield data / "atlas.duckdb"
 
 

@@ -10,14 +10,8 @@ from pathlib import Path
 from conftest import shared_path
 from helpers import scalar
 
-TRIAL_TABLES = (
-    "trials",
-    "trial_sites",
-    "trial_interventions",
-    "trial_conditions",
-    "trial_sponsors",
-    "trial_ids",
-)
+from cgt_atlas.sources.base import TRIAL_TABLES
+
 EUCTR_TABLES = (*TRIAL_TABLES, "euctr_member_states", "trial_atimp_flags")
 
 

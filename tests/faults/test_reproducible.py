@@ -19,6 +19,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 from conftest import PROJECT_ROOT, shared_path
+from registry_helpers import load_replay
 
 from cgt_atlas import pipeline
 from cgt_atlas.cli import app
@@ -48,17 +49,7 @@ def _build(replay: Path, folder: Path, threads: int) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CGT_ATLAS_DATA", str(folder / "data"))
         patch.setattr(duckdb, "connect", connect)
-        run_id = new_run_id()
-        runs = []
-        for source in SOURCES:
-            landed = pipeline.find_replay(source, replay)
-            assert landed is not None, source
-            summaries = [
-                pipeline.stage_one_chunk(source, run_id, pages, number)
-                for number, pages in enumerate(pipeline.chunks(landed.pages, 1), start=1)
-            ]
-            runs.append(pipeline.summarise_run(landed, run_id, pipeline.now_iso(), False, summaries))
-        load_runs(db, runs)
+        load_replay(replay, db, list(SOURCES), new_run_id(), chunk_pages=1)
     return db
 
 
