@@ -8,8 +8,8 @@ from typing import Any
 from warehouse.load import connect_reader
 
 LAST_RUNS = """
-SELECT source, run_id, mode, status, finished_at, rows_fetched, rows_loaded, rows_changed,
-    rows_quarantined, watermark,
+SELECT source, run_id, mode, status, {quality_gate} AS quality_gate, finished_at, rows_fetched,
+    rows_loaded, rows_changed, rows_quarantined, watermark,
     date_diff('day', finished_at::DATE, current_date) AS days_since_run
 FROM pipeline_runs
 QUALIFY row_number() OVER (PARTITION BY source ORDER BY finished_at DESC) = 1
@@ -31,7 +31,12 @@ def status_tables(db_path: Path) -> list[Section]:
         present = {name for (name,) in con.sql("SELECT table_name FROM information_schema.tables").fetchall()}
         sections: list[Section] = []
         if "pipeline_runs" in present:
-            runs = con.sql(LAST_RUNS)
+            # Warehouses built before the quality gates gain the column at their next refresh.
+            gate_known = con.sql(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_name = 'pipeline_runs' AND column_name = 'quality_gate'"
+            ).fetchall()[0][0]
+            runs = con.sql(LAST_RUNS.format(quality_gate="quality_gate" if gate_known else "NULL"))
             sections.append(("last run per source", runs.columns, runs.fetchall()))
         # Every table the warehouse holds (views are left out: they are computed on read),
         # marts last.
