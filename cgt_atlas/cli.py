@@ -111,11 +111,16 @@ def refresh(
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     from cgt_atlas.progress_bars import BarReporter
     from cgt_atlas.sources import SOURCES
+    from warehouse.load import check_database_file
 
     unknown = [name for name in sources if name not in SOURCES]
     if unknown:
         _fail(AtlasError(f"unknown source {', '.join(unknown)}; known sources: {', '.join(SOURCES)}"))
     names = list(sources) or list(SOURCES)
+    try:
+        check_database_file(db_path)  # a wrong --db fails now, not after every source is fetched
+    except AtlasError as error:
+        _fail(error)
     where = f" from replay {replay}" if replay else ""
     click.echo(f"refreshing {', '.join(names)}{where} into {db_path}", err=True)
     with BarReporter() as bars:

