@@ -182,3 +182,10 @@ class NotAWarehouse(AtlasError):
 
 class WarehouseUnopenable(AtlasError):
     hint = "DuckDB's reason is above: check the path, its permissions and the disk, then run again."
+
+
+class WarehouseDiskFull(AtlasError):
+    hint = (
+        "free space on that disk (a load needs room for the new data, DuckDB's write-ahead log and "
+        "its spill files), then run the refresh again."
+    )

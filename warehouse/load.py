@@ -7,6 +7,8 @@ and the last good warehouse stays as it was.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import re
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from cgt_atlas.errors import (
     NotAWarehouse,
     QualityGateFailed,
     WarehouseBusy,
+    WarehouseDiskFull,
     WarehouseEmpty,
     WarehouseMissing,
     WarehouseUnopenable,
@@ -167,15 +170,34 @@ def load_runs(
                 + "\n  - ".join(problems)
             )
         build_models(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        con.close()
+        con.commit()
+    except BaseException as error:
+        _abandon(con)
         if not existed:
             _remove_database(db_path)
+        if isinstance(error, duckdb.Error | OSError) and _disk_full(error):
+            raise WarehouseDiskFull(
+                f"no space left on the disk of {db_path} while loading ({error}); the warehouse is unchanged"
+            ) from error
         raise
     con.close()
     return changed
+
+
+def _abandon(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back and close, never masking the error that got us here.
+
+    After a failed COMMIT DuckDB has already ended the transaction, so ROLLBACK itself fails
+    ("no transaction is active"); that second error says nothing and would hide the first.
+    """
+    with contextlib.suppress(duckdb.Error):
+        con.rollback()
+    with contextlib.suppress(duckdb.Error):
+        con.close()
+
+
+def _disk_full(error: BaseException) -> bool:
+    return getattr(error, "errno", None) == errno.ENOSPC or "No space left on device" in str(error)
 
 
 def _record_gate(

@@ -11,11 +11,15 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES
+from conftest import FIXTURES, shared_path
+from helpers import counts, ingest
 
+import warehouse.load
 from cgt_atlas.cli import app
-from cgt_atlas.errors import NotAWarehouse
+from cgt_atlas.errors import NotAWarehouse, WarehouseDiskFull
 from warehouse.load import connect_reader, connect_writer
+
+WAREHOUSE_TABLES = ("trials", "trial_sites", "quarantine", "pipeline_runs")
 
 
 def edge_replay(tmp_path: Path) -> Path:
@@ -24,6 +28,11 @@ def edge_replay(tmp_path: Path) -> Path:
     folder.mkdir(parents=True)
     (folder / "page-0001.json").write_bytes((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
     return folder.parent
+
+
+def leftovers(db: Path) -> list[str]:
+    """Files a first load builds beside the warehouse before moving one into place."""
+    return sorted(p.name for p in db.parent.glob(f"{db.name}.building-*"))
 
 
 # --- 1. a warehouse file with no tables -------------------------------------------------------
@@ -78,3 +87,52 @@ def test_a_file_that_is_not_a_database_is_named_and_not_called_busy(tmp_path: Pa
         assert "next: check that --db (or CGT_ATLAS_DB) names the warehouse" in result.output
         assert "another process" not in result.output and "Traceback" not in result.output
     assert db.read_bytes() == content, "the file is left as it was"
+
+
+# --- 3. a full disk at commit ---------------------------------------------------------------------
+
+
+class DiskFullAtCommit:
+    """A writer connection whose COMMIT fails as DuckDB's does when the WAL cannot be written."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+    def commit(self) -> None:
+        self._con.rollback()  # DuckDB ends the transaction when its commit fails
+        raise duckdb.IOException(
+            'TransactionContext Error: Failed to commit: Could not write file "atlas.duckdb.wal": '
+            "No space left on device"
+        )
+
+    def execute(self, query: str, *args, **kwargs):  # noqa: ANN002, ANN003 - DuckDB's signature
+        if query.strip().upper() == "COMMIT":
+            return self.commit()
+        return self._con.execute(query, *args, **kwargs)
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["existing-warehouse", "first-load"])
+def test_a_full_disk_at_commit_says_so_and_leaves_the_warehouse_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    db = tmp_path / "atlas.duckdb"
+    if existing:
+        ingest(edge_replay(tmp_path), db)
+        before = counts(db, *WAREHOUSE_TABLES)
+    real_connect = warehouse.load.connect_writer
+    monkeypatch.setattr(warehouse.load, "connect_writer", lambda path: DiskFullAtCommit(real_connect(path)))
+    with pytest.raises(WarehouseDiskFull) as raised:
+        ingest(shared_path("replay"), db)
+    message = str(raised.value)
+    assert "no transaction is active" not in message, "the rollback must not mask the real error"
+    assert f"no space left on the disk of {db}" in message and "No space left on device" in message
+    assert "the warehouse is unchanged" in message and "next: free space" in message
+    monkeypatch.undo()
+    if existing:
+        assert counts(db, *WAREHOUSE_TABLES) == before
+    else:
+        assert not db.exists()
+    assert leftovers(db) == []
