@@ -2,13 +2,15 @@
 
 Everything a refresh changes (core tables, quarantine, pipeline_runs, countries, staging
 views, marts) happens in one DuckDB transaction: a failure anywhere rolls all of it back
-and the last good warehouse stays as it was.
+and the last good warehouse stays as it was. A first load builds a new file beside the
+warehouse's path and moves it in once committed, so no kill leaves a half-made warehouse.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,9 @@ WRITER_MEMORY_LIMIT = "512MB"
 DUCKDB_MAGIC = b"DUCK"
 DUCKDB_MAGIC_END = 12
 """Every DuckDB database file has b"DUCK" at bytes 8 to 12 (after the header's checksum)."""
+
+BUILDING_SUFFIX = ".building-"
+"""A first load builds <db>.building-<pid> and gives it the name <db> once committed."""
 
 
 def connect_writer(db_path: Path) -> duckdb.DuckDBPyConnection:
@@ -108,7 +113,8 @@ def open_error(db_path: Path, purpose: str, error: duckdb.Error) -> AtlasError:
 def check_database_file(db_path: Path) -> None:
     """Refuse a file that is plainly no DuckDB database before a refresh does any work.
 
-    Reads the header only, so it neither takes nor waits for DuckDB's lock.
+    Reads the header only, so it neither takes nor waits for DuckDB's lock. An empty file passes:
+    a first load replaces it.
     """
     try:
         with db_path.open("rb") as file:
@@ -149,11 +155,20 @@ def load_runs(
 
     Each merge must pass the quality gates (warehouse/gates.py) unless accept_shrink is set;
     a run that fails them raises QualityGateFailed and the warehouse stays as it was.
+
+    A first load builds the warehouse under a temporary name beside it and gives it its name only
+    once committed, so a kill (even -9) mid-load never leaves a half-made file at db_path.
     """
-    existed = db_path.exists()
-    con = connect_writer(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(db_path)
+    placeholder = db_path.exists() and db_path.stat().st_size == 0  # left by an older, killed load
+    first = placeholder or not db_path.exists()
+    target = _building_path(db_path) if first else db_path
+    con: duckdb.DuckDBPyConnection | None = None
+    published = False  # db_path holds these runs
     changed: dict[str, dict[str, int]] = {}
     try:
+        con = connect_writer(target)
         con.execute("BEGIN TRANSACTION")
         ensure_schema(con)
         problems: list[str] = []
@@ -171,16 +186,28 @@ def load_runs(
             )
         build_models(con)
         con.commit()
+        if first:
+            con.execute("CHECKPOINT")  # everything in the one file, so moving it moves everything
+            con.close()
+            _move_into_place(target, db_path, replace=placeholder)
+            published = True
+            target.unlink(missing_ok=True)  # the name a hard link left behind
+            _sync_folder(db_path.parent)
+        else:
+            published = True
+            con.close()
     except BaseException as error:
-        _abandon(con)
-        if not existed:
-            _remove_database(db_path)
+        if con is not None:
+            _abandon(con)
+        if published:
+            raise
+        if first:
+            _remove_database(target)
         if isinstance(error, duckdb.Error | OSError) and _disk_full(error):
             raise WarehouseDiskFull(
                 f"no space left on the disk of {db_path} while loading ({error}); the warehouse is unchanged"
             ) from error
         raise
-    con.close()
     return changed
 
 
@@ -213,6 +240,54 @@ def _record_gate(
             run.source,
         ],
     )
+
+
+def _building_path(db_path: Path) -> Path:
+    return db_path.with_name(f"{db_path.name}{BUILDING_SUFFIX}{os.getpid()}")
+
+
+def _remove_stale_builds(db_path: Path) -> None:
+    """Delete what killed first loads left; a build whose process still runs is kept."""
+    for path in db_path.parent.glob(f"{db_path.name}{BUILDING_SUFFIX}*"):
+        pid = path.name.removeprefix(f"{db_path.name}{BUILDING_SUFFIX}").removesuffix(".wal")
+        if pid.isdigit() and not _process_alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, under another user
+        return True
+    return True
+
+
+def _move_into_place(built: Path, db_path: Path, replace: bool) -> None:
+    """Give the committed build its final name; never overwrite a warehouse made meanwhile."""
+    if built.with_name(built.name + ".wal").exists():  # CHECKPOINT and close should have emptied it
+        raise RuntimeError(f"DuckDB left {built}.wal after a checkpoint; {db_path} was not created")
+    if replace:  # db_path is an empty file an older, killed first load left
+        os.replace(built, db_path)
+        return
+    try:
+        os.link(built, db_path)  # unlike rename, fails rather than replace an existing file
+    except FileExistsError as error:
+        raise WarehouseBusy(
+            f"another process created {db_path} while this refresh built it; nothing was loaded"
+        ) from error
+    except OSError:  # a file system without hard links
+        os.replace(built, db_path)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the new name durable: a power cut right after a first load still finds the file."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _remove_database(db_path: Path) -> None:

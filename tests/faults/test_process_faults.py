@@ -6,6 +6,8 @@ with Prefect's temporary server (about 15 s each).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -19,6 +21,7 @@ from cgt_atlas.cli import app
 from cgt_atlas.errors import NotAWarehouse, WarehouseDiskFull
 from warehouse.load import connect_reader, connect_writer
 
+TESTS_DIR = Path(__file__).resolve().parents[1]
 WAREHOUSE_TABLES = ("trials", "trial_sites", "quarantine", "pipeline_runs")
 
 
@@ -35,7 +38,34 @@ def leftovers(db: Path) -> list[str]:
     return sorted(p.name for p in db.parent.glob(f"{db.name}.building-*"))
 
 
-# --- 1. a warehouse file with no tables -------------------------------------------------------
+# --- 1. kill -9 in a first load; readers of a warehouse with no tables -------------------------
+
+
+def test_kill_9_during_a_first_load_leaves_no_file_at_the_warehouse_path(tmp_path: Path) -> None:
+    db = tmp_path / "atlas.duckdb"
+    replay = edge_replay(tmp_path)
+    script = (
+        f"import sys, time; sys.path.insert(0, {str(TESTS_DIR)!r})\n"
+        "from pathlib import Path\n"
+        "import warehouse.load\n"
+        "from helpers import ingest\n"
+        "def stuck(con):\n"
+        "    print('loading', flush=True)\n"
+        "    time.sleep(120)\n"
+        "warehouse.load.build_models = stuck\n"
+        f"ingest(Path({str(replay)!r}), Path({str(db)!r}))\n"
+    )
+    loader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert loader.stdout is not None and loader.stdout.readline().strip() == "loading"
+        loader.kill()
+    finally:
+        loader.wait()
+    assert not db.exists(), "a killed first load must not leave a file at the warehouse path"
+    assert leftovers(db) == [f"atlas.duckdb.building-{loader.pid}"]
+    assert ingest(replay, db) == {"changed": 2, "loaded": 2}
+    assert leftovers(db) == [], "the next load clears what the killed one left"
+    assert counts(db, "trials")["trials"] == 2
 
 
 def make_schemaless(db: Path) -> None:
@@ -66,6 +96,14 @@ def test_readers_of_a_warehouse_without_tables_say_how_to_build_it(
     assert "holds no warehouse tables" in result.output or "is empty (0 bytes)" in result.output
     assert "an interrupted first refresh?" in result.output
     assert "next: run cgt-atlas refresh" in result.output
+
+
+def test_a_zero_byte_file_an_older_killed_load_left_is_replaced_by_the_first_load(tmp_path: Path) -> None:
+    db = tmp_path / "atlas.duckdb"
+    make_zero_bytes(db)
+    assert ingest(edge_replay(tmp_path), db) == {"changed": 2, "loaded": 2}
+    assert counts(db, "trials", "quarantine") == {"trials": 2, "quarantine": 3}
+    assert leftovers(db) == []
 
 
 # --- 2. a file that is not a database is not "busy" ----------------------------------------------
