@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -35,13 +36,52 @@ format_option = click.option(
 )
 
 
-def _fail(error: Exception) -> NoReturn:
+VERBOSE_KEY = "cgt_atlas.verbose"
+"""ctx.meta key: set by the global -v and by refresh's own -v; shows tracebacks."""
+
+SQL_HINT = 'check the query; the tables: cgt-atlas sql "show tables"; every column: docs/data-contract.md.'
+UNEXPECTED_HINT = "rerun with -v for the traceback and report it."
+
+
+def _fail(error: Exception | str, hint: str = "") -> NoReturn:
+    """Print error: (and next:) and exit 1; an AtlasError carries its own next: line."""
     click.secho(f"error: {error}", fg="red", err=True)
+    if hint:
+        click.secho(f"  next: {hint}", err=True)
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-def app() -> None:
+def _verbose() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context and context.meta.get(VERBOSE_KEY))
+
+
+class AtlasGroup(click.Group):
+    """Every failure reaches the user as error: and next:, with no traceback unless -v."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            if _verbose():
+                traceback.print_exc()
+            if isinstance(error, AtlasError):
+                _fail(error)
+            _fail(
+                f"{type(error).__name__}: {error}",
+                "report it, with the traceback above." if _verbose() else UNEXPECTED_HINT,
+            )
+
+
+@click.group(
+    cls=AtlasGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks (and, for refresh, Prefect's logs).")
+@click.pass_context
+def app(ctx: click.Context, verbose: bool) -> None:
     """Map the world's cell and gene therapy (CGT) development activity.
 
     \b
@@ -54,6 +94,7 @@ def app() -> None:
     The warehouse is one DuckDB file (default data/cgt_atlas.duckdb; --db or CGT_ATLAS_DB
     to change it). Every table and column: docs/data-contract.md.
     """
+    ctx.meta[VERBOSE_KEY] = verbose
 
 
 @app.command()
@@ -83,8 +124,10 @@ def app() -> None:
     "(use when the source really changed; recorded in pipeline_runs).",
 )
 @db_option
-@click.option("--verbose", "-v", is_flag=True, help="Show Prefect's own logs.")
+@click.option("--verbose", "-v", is_flag=True, help="Show Prefect's own logs and tracebacks.")
+@click.pass_context
 def refresh(
+    ctx: click.Context,
     sources: tuple[str, ...],
     replay: Path | None,
     full: bool,
@@ -108,6 +151,8 @@ def refresh(
       cgt-atlas refresh --source ctgov --full --db /tmp/atlas.duckdb
     """
     db_path = db or default_db_path()
+    verbose = verbose or bool(ctx.meta.get(VERBOSE_KEY))
+    ctx.meta[VERBOSE_KEY] = verbose
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     from cgt_atlas.progress_bars import BarReporter
     from cgt_atlas.sources import SOURCES
@@ -186,7 +231,7 @@ def sql(query: str, fmt: str, db: Path | None) -> None:
     except duckdb.Error as error:
         if is_refused(error):
             _fail(QueryRefused(f"cgt-atlas sql only reads the warehouse: {error}"))
-        _fail(error)
+        _fail(error, SQL_HINT)
     finally:
         con.close()
     if result is not None:

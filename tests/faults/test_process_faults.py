@@ -17,6 +17,7 @@ from conftest import FIXTURES, shared_path
 from helpers import counts, ingest
 
 import warehouse.load
+import warehouse.status
 from cgt_atlas.cli import app
 from cgt_atlas.errors import NotAWarehouse, WarehouseDiskFull
 from warehouse.load import connect_reader, connect_writer
@@ -174,3 +175,39 @@ def test_a_full_disk_at_commit_says_so_and_leaves_the_warehouse_as_it_was(
     else:
         assert not db.exists()
     assert leftovers(db) == []
+
+
+# --- 5. error: and next:, a traceback only with -v -------------------------------------------------
+
+
+def test_an_unexpected_error_prints_error_and_next_and_a_traceback_only_with_v(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(db_path: Path) -> list:
+        raise ValueError("a bug nobody expected")
+
+    monkeypatch.setattr(warehouse.status, "status_tables", broken)
+    quiet = CliRunner().invoke(app, ["status", "--db", str(tmp_path / "x.duckdb")])
+    assert quiet.exit_code == 1
+    assert "error: ValueError: a bug nobody expected" in quiet.output
+    assert "next: rerun with -v for the traceback and report it" in quiet.output
+    assert "Traceback" not in quiet.output
+    loud = CliRunner().invoke(app, ["-v", "status", "--db", str(tmp_path / "x.duckdb")])
+    assert loud.exit_code == 1
+    assert "Traceback" in loud.output and "error: ValueError: a bug nobody expected" in loud.output
+
+
+def test_refresh_keeps_its_own_v_and_an_atlas_error_still_prints_its_next(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["refresh", "-v", "--source", "ctgvo", "--db", str(tmp_path / "x")])
+    assert result.exit_code == 1
+    assert "error: unknown source ctgvo" in result.output
+
+
+def test_a_failing_query_prints_error_and_next(tmp_path: Path) -> None:
+    db = tmp_path / "atlas.duckdb"
+    ingest(edge_replay(tmp_path), db)
+    result = CliRunner().invoke(app, ["sql", "select nope from trials", "--db", str(db)])
+    assert result.exit_code == 1
+    assert "error: Binder Error" in result.output
+    assert 'next: check the query; the tables: cgt-atlas sql "show tables"' in result.output
+    assert "Traceback" not in result.output
