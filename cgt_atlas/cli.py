@@ -7,14 +7,16 @@ Heavy imports (Prefect, polars, pandera) happen inside the commands that need th
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn
 
 import click
 
-from cgt_atlas.errors import AtlasError
+from cgt_atlas.errors import AtlasError, Terminated
 from cgt_atlas.output import OutputFormat, emit
 from cgt_atlas.settings import default_db_path
 
@@ -56,15 +58,39 @@ def _verbose() -> bool:
     return bool(context and context.meta.get(VERBOSE_KEY))
 
 
+SIGNALS_RECEIVED: list[int] = []
+"""Signals main()'s handler took. DuckDB turns the exception a signal raises mid-query into its
+own "Query interrupted" error, so the signal, not the exception's type, says we were interrupted."""
+
+
+def _interrupted(signum: int) -> NoReturn:
+    """One line for Ctrl-C or SIGTERM, exit 128 + the signal, as shells expect."""
+    how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    load = sys.modules.get("warehouse.load")  # imported only if this command loads
+    committed = getattr(load, "COMMITTED_RUNS", [])
+    state = (
+        f"the warehouse holds run {committed[-1]}, committed before the interrupt"
+        if committed
+        else "the warehouse is unchanged"
+    )
+    click.secho(f"error: interrupted ({how}); {state}", fg="red", err=True)
+    sys.exit(128 + signum)
+
+
 class AtlasGroup(click.Group):
     """Every failure reaches the user as error: and next:, with no traceback unless -v."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
-        except Exception as error:
+        except BaseException as error:
+            if SIGNALS_RECEIVED or isinstance(error, KeyboardInterrupt):
+                # before click turns a KeyboardInterrupt into "Aborted!" and exit 1
+                _interrupted(SIGNALS_RECEIVED[0] if SIGNALS_RECEIVED else signal.SIGINT)
+            if not isinstance(error, Exception):
+                raise
             if _verbose():
                 traceback.print_exc()
             if isinstance(error, AtlasError):
@@ -342,5 +368,26 @@ def evaluate(db: Path | None, ema_dir: Path | None) -> None:
     click.echo(evaluation_report(db_path if db_path.exists() else None, ema_dir or DEFAULT_EMA_REPORT_DIR))
 
 
+def _on_signal(signum: int, frame: FrameType | None) -> NoReturn:
+    """SIGTERM (and Ctrl-C) unwind as an exception, so every finally and atexit hook runs.
+
+    Python's default for SIGTERM ends the process at once, and the temporary Prefect server
+    it started (stopped only by an atexit hook) lived on. A second signal gets the default
+    back and ends the process without clean-up.
+    """
+    SIGNALS_RECEIVED.append(signum)
+    signal.signal(signum, signal.SIG_DFL)
+    raise Terminated(signum)
+
+
 def main() -> None:
-    app()
+    signal.signal(signal.SIGTERM, _on_signal)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with it ignored
+        signal.signal(signal.SIGINT, _on_signal)
+    try:
+        app()
+    finally:
+        # The command is over; a signal now would only interrupt atexit's clean-up (Prefect's
+        # server stop) with a traceback.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

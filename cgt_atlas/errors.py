@@ -189,3 +189,11 @@ class WarehouseDiskFull(AtlasError):
         "free space on that disk (a load needs room for the new data, DuckDB's write-ahead log and "
         "its spill files), then run the refresh again."
     )
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so the same clean-up runs (and Prefect treats it as a crash)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

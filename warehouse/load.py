@@ -12,6 +12,9 @@ import contextlib
 import errno
 import os
 import re
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -185,16 +188,21 @@ def load_runs(
                 + "\n  - ".join(problems)
             )
         build_models(con)
-        con.commit()
         if first:
+            con.commit()
             con.execute("CHECKPOINT")  # everything in the one file, so moving it moves everything
             con.close()
-            _move_into_place(target, db_path, replace=placeholder)
-            published = True
+            with _signals_deferred():  # the warehouse appears and is recorded as such, or neither
+                _move_into_place(target, db_path, replace=placeholder)
+                published = True
+                COMMITTED_RUNS.extend(run.run_id for run in runs)
             target.unlink(missing_ok=True)  # the name a hard link left behind
             _sync_folder(db_path.parent)
         else:
-            published = True
+            with _signals_deferred():  # committed and recorded as such, or neither
+                con.commit()
+                published = True
+                COMMITTED_RUNS.extend(run.run_id for run in runs)
             con.close()
     except BaseException as error:
         if con is not None:
@@ -209,6 +217,23 @@ def load_runs(
             ) from error
         raise
     return changed
+
+
+COMMITTED_RUNS: list[str] = []
+"""Runs this process committed: an interrupted CLI says "unchanged" only when there are none."""
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done; they are delivered right after it."""
+    if threading.current_thread() is not threading.main_thread():  # handlers run in main only
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _abandon(con: duckdb.DuckDBPyConnection) -> None:

@@ -6,8 +6,11 @@ with Prefect's temporary server (about 15 s each).
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -23,6 +26,7 @@ from cgt_atlas.errors import NotAWarehouse, WarehouseDiskFull
 from warehouse.load import connect_reader, connect_writer
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
+CLI = Path(sys.executable).with_name("cgt-atlas")
 WAREHOUSE_TABLES = ("trials", "trial_sites", "quarantine", "pipeline_runs")
 
 
@@ -171,6 +175,90 @@ def test_a_full_disk_at_commit_says_so_and_leaves_the_warehouse_as_it_was(
     assert "the warehouse is unchanged" in message and "next: free space" in message
     monkeypatch.undo()
     if existing:
+        assert counts(db, *WAREHOUSE_TABLES) == before
+    else:
+        assert not db.exists()
+    assert leftovers(db) == []
+
+
+# --- 4. Ctrl-C and SIGTERM ------------------------------------------------------------------------
+
+
+def children(pid: int) -> list[int]:
+    """Processes whose parent is pid, from /proc (no psutil here)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def is_prefect_server(pid: int) -> bool:
+    """A live (not zombie) process running Prefect's temporary server."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return b"prefect.server.api.server" in cmdline and state != "Z"
+
+
+@pytest.mark.parametrize(
+    ("signum", "status", "moment"),
+    [(signal.SIGTERM, 143, "server up"), (signal.SIGINT, 130, "first load")],
+    ids=["sigterm-with-the-server-up", "ctrl-c-in-a-first-load"],
+)
+def test_an_interrupt_stops_cleanly_and_takes_prefects_server_down(
+    tmp_path: Path, signum: int, status: int, moment: str
+) -> None:
+    db = tmp_path / "atlas.duckdb"
+    if moment == "server up":
+        ingest(edge_replay(tmp_path), db)
+        before = counts(db, *WAREHOUSE_TABLES)
+    out_file, err_file = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    servers: set[int] = set()
+    # Files, not pipes: a server that outlived the CLI would hold a pipe open and hang the test.
+    with out_file.open("w") as stdout, err_file.open("w") as stderr:
+        cli = subprocess.Popen(
+            [str(CLI), "refresh", "--replay", str(shared_path("replay")), "--db", str(db)],
+            stdout=stdout,
+            stderr=stderr,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and cli.poll() is None:
+            servers |= {pid for pid in children(cli.pid) if is_prefect_server(pid)}
+            if moment == "server up" and servers:
+                time.sleep(1.5)
+                break
+            if moment == "first load" and leftovers(db):
+                break
+            time.sleep(0.01)
+        assert cli.poll() is None, f"the refresh ended before the {moment} moment"
+        cli.send_signal(signum)
+        cli.wait(timeout=120)
+        time.sleep(0.2)
+        leftover_servers = [pid for pid in servers if is_prefect_server(pid)]
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+        for pid in servers:  # never leave a server behind, even when the test fails
+            if is_prefect_server(pid):
+                os.kill(pid, signal.SIGKILL)
+    out, err = out_file.read_text(), err_file.read_text()
+    assert servers, "the refresh started Prefect's temporary server"
+    assert not leftover_servers, "Prefect's server outlived the CLI"
+    assert cli.returncode == status, err
+    assert "Traceback" not in err + out
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    how = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
+    assert lines == [f"error: interrupted ({how}); the warehouse is unchanged"], err
+    if moment == "server up":
         assert counts(db, *WAREHOUSE_TABLES) == before
     else:
         assert not db.exists()
