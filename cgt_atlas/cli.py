@@ -169,6 +169,7 @@ def refresh(
     with the reason. Before it commits, the load must pass quality gates (no table of a
     source shrinking by more than 10%, no filled column blanked, no child table emptied).
     The warehouse changes in one transaction: if anything fails, it is left exactly as it was.
+    One refresh runs per warehouse at a time: a second one on the same --db stops at once.
 
     \b
     Examples:
@@ -181,6 +182,7 @@ def refresh(
     ctx.meta[VERBOSE_KEY] = verbose
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     from cgt_atlas.progress_bars import BarReporter
+    from cgt_atlas.refresh_lock import refresh_lock
     from cgt_atlas.sources import SOURCES
     from warehouse.load import check_database_file
 
@@ -192,22 +194,23 @@ def refresh(
         check_database_file(db_path)  # a wrong --db fails now, not after every source is fetched
     except AtlasError as error:
         _fail(error)
-    where = f" from replay {replay}" if replay else ""
-    click.echo(f"refreshing {', '.join(names)}{where} into {db_path}", err=True)
-    with BarReporter() as bars:
-        try:
-            from flows.refresh import refresh as refresh_flow
+    with refresh_lock(db_path):  # before Prefect starts: a second refresh costs nothing
+        where = f" from replay {replay}" if replay else ""
+        click.echo(f"refreshing {', '.join(names)}{where} into {db_path}", err=True)
+        with BarReporter() as bars:
+            try:
+                from flows.refresh import refresh as refresh_flow
 
-            result = refresh_flow(
-                sources=names,
-                replay_dir=str(replay) if replay else None,
-                full=full,
-                db_path=str(db_path),
-                accept_shrink=accept_shrink,
-            )
-        except AtlasError as error:
-            bars.stop()
-            _fail(error)
+                result = refresh_flow(
+                    sources=names,
+                    replay_dir=str(replay) if replay else None,
+                    full=full,
+                    db_path=str(db_path),
+                    accept_shrink=accept_shrink,
+                )
+            except AtlasError as error:
+                bars.stop()
+                _fail(error)
     for run in result["runs"]:
         counts = result["changed"].get(run["source"], {})
         pages = f"{run['pages']} page" + ("s" if run["pages"] != 1 else "")

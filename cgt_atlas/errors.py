@@ -191,6 +191,10 @@ class WarehouseDiskFull(AtlasError):
     )
 
 
+class RefreshRunning(AtlasError):
+    hint = "wait for that refresh to finish, or use another --db."
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so the same clean-up runs (and Prefect treats it as a crash)."""
 

@@ -22,7 +22,8 @@ from helpers import counts, ingest
 import warehouse.load
 import warehouse.status
 from cgt_atlas.cli import app
-from cgt_atlas.errors import NotAWarehouse, WarehouseDiskFull
+from cgt_atlas.errors import NotAWarehouse, RefreshRunning, WarehouseDiskFull
+from cgt_atlas.refresh_lock import refresh_lock
 from warehouse.load import connect_reader, connect_writer
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
@@ -299,3 +300,37 @@ def test_a_failing_query_prints_error_and_next(tmp_path: Path) -> None:
     assert "error: Binder Error" in result.output
     assert 'next: check the query; the tables: cgt-atlas sql "show tables"' in result.output
     assert "Traceback" not in result.output
+
+
+# --- 6. one refresh per warehouse -----------------------------------------------------------------
+
+
+def test_a_second_refresh_on_the_same_warehouse_stops_at_once_naming_the_first(tmp_path: Path) -> None:
+    db = tmp_path / "atlas.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from pathlib import Path; from cgt_atlas.refresh_lock import refresh_lock\n"
+            f"with refresh_lock(Path({str(db)!r})):\n"
+            "    print('held', flush=True)\n"
+            "    time.sleep(120)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        result = CliRunner().invoke(app, ["refresh", "--replay", str(shared_path("replay")), "--db", str(db)])
+        assert time.monotonic() - started < 5, "refused before any work, Prefect's start-up included"
+        assert result.exit_code == 1
+        assert f"error: another refresh is running on {db} (pid {holder.pid}, started at " in result.output
+        assert "next: wait for that refresh to finish, or use another --db" in result.output
+        assert "refreshing" not in result.output
+    finally:
+        holder.kill()
+        holder.wait()
+    # The kernel let go of the killed holder's lock; a second taker is refused while it is held.
+    with refresh_lock(db), pytest.raises(RefreshRunning), refresh_lock(db):
+        pass
