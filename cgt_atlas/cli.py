@@ -199,15 +199,17 @@ def refresh(
         click.echo(f"refreshing {', '.join(names)}{where} into {db_path}", err=True)
         with BarReporter() as bars:
             try:
+                from flows.quiet import without_heartbeats_on_a_temporary_server
                 from flows.refresh import refresh as refresh_flow
 
-                result = refresh_flow(
-                    sources=names,
-                    replay_dir=str(replay) if replay else None,
-                    full=full,
-                    db_path=str(db_path),
-                    accept_shrink=accept_shrink,
-                )
+                with without_heartbeats_on_a_temporary_server():
+                    result = refresh_flow(
+                        sources=names,
+                        replay_dir=str(replay) if replay else None,
+                        full=full,
+                        db_path=str(db_path),
+                        accept_shrink=accept_shrink,
+                    )
             except AtlasError as error:
                 bars.stop()
                 _fail(error)

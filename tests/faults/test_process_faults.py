@@ -334,3 +334,42 @@ def test_a_second_refresh_on_the_same_warehouse_stops_at_once_naming_the_first(t
     # The kernel let go of the killed holder's lock; a second taker is refused while it is held.
     with refresh_lock(db), pytest.raises(RefreshRunning), refresh_lock(db):
         pass
+
+
+HEARTBEAT_INSIDE = (
+    "from flows.quiet import without_heartbeats_on_a_temporary_server as lean\n"
+    "from prefect.settings import get_current_settings\n"
+    "with lean():\n"
+    "    print(get_current_settings().flows.heartbeat_frequency)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("user_env", "heartbeat"),
+    [
+        ({}, "None"),
+        ({"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "60"}, "60"),
+        ({"PREFECT_API_URL": "http://127.0.0.1:4200/api"}, "180"),
+    ],
+    ids=["temporary-server", "user-set-heartbeat", "user-server"],
+)
+def test_prefect_start_up_defaults_keep_what_the_user_set(
+    monkeypatch: pytest.MonkeyPatch, user_env: dict[str, str], heartbeat: str
+) -> None:
+    from flows.quiet import START_UP_DEFAULTS, quiet_prefect
+
+    for name in (*START_UP_DEFAULTS, "PREFECT_API_URL", "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "7")
+    quiet_prefect()
+    assert os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "7", "the user's value stays"
+    assert os.environ["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] == "false"
+    # Prefect reads its settings once per process: each case gets a fresh one.
+    shown = subprocess.run(
+        [sys.executable, "-c", HEARTBEAT_INSIDE],
+        env={**os.environ, **user_env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == heartbeat
