@@ -63,16 +63,17 @@ SIGNALS_RECEIVED: list[int] = []
 own "Query interrupted" error, so the signal, not the exception's type, says we were interrupted."""
 
 
-def _interrupted(signum: int) -> NoReturn:
+def _interrupted(signum: int, command: str | None) -> NoReturn:
     """One line for Ctrl-C or SIGTERM, exit 128 + the signal, as shells expect."""
     how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
     load = sys.modules.get("warehouse.load")  # imported only if this command loads
     committed = getattr(load, "COMMITTED_RUNS", [])
-    state = (
-        f"the warehouse holds run {committed[-1]}, committed before the interrupt"
-        if committed
-        else "the warehouse is unchanged"
-    )
+    if command == "serve":  # its runs load in processes of their own; each commits or not
+        state = "no new scheduled run starts"
+    elif committed:
+        state = f"the warehouse holds run {committed[-1]}, committed before the interrupt"
+    else:
+        state = "the warehouse is unchanged"
     click.secho(f"error: interrupted ({how}); {state}", fg="red", err=True)
     sys.exit(128 + signum)
 
@@ -88,7 +89,8 @@ class AtlasGroup(click.Group):
         except BaseException as error:
             if SIGNALS_RECEIVED or isinstance(error, KeyboardInterrupt):
                 # before click turns a KeyboardInterrupt into "Aborted!" and exit 1
-                _interrupted(SIGNALS_RECEIVED[0] if SIGNALS_RECEIVED else signal.SIGINT)
+                signum = SIGNALS_RECEIVED[0] if SIGNALS_RECEIVED else signal.SIGINT
+                _interrupted(signum, ctx.invoked_subcommand)
             if not isinstance(error, Exception):
                 raise
             if _verbose():
