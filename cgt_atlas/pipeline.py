@@ -18,7 +18,7 @@ from cgt_atlas.progress import reporter
 from cgt_atlas.sources import get_source
 from cgt_atlas.sources.base import check_complete
 from cgt_atlas.staging import ChunkSummary, stage_chunk
-from warehouse.load import StagedRun, latest_watermark
+from warehouse.runs import StagedRun, latest_watermark
 
 CHUNK_PAGES = 32  # pages per staged chunk: bounded memory (~400 MB peak), few task runs
 

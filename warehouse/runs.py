@@ -1,8 +1,12 @@
-"""What a staged run is, as the flow hands it to the loader: shared by the loader and its gates."""
+"""What a staged run is, as the flow hands it to the loader, and where the last run left off
+(the watermark): shared by the pipeline, the loader and its gates without reaching into the loader."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from warehouse.connect import _has_table, connect_reader
 
 
 @dataclass
@@ -23,3 +27,24 @@ class StagedRun:
     watermark: str | None
     full_refresh: bool
     raw_path: str
+
+
+USABLE_WATERMARK = "try_cast(watermark AS DATE) <= current_date + 1"
+"""A stored watermark that is no date, or lies in the future, would make every incremental run
+ask for nothing: such a value (left by a release before dates were validated) is passed over."""
+
+
+def latest_watermark(db_path: Path, source: str) -> str | None:
+    """The watermark of the source's last successful run, or None before the first one."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    con = connect_reader(db_path, require_warehouse=False)
+    try:
+        if not _has_table(con, "pipeline_runs"):
+            return None
+        return con.execute(
+            f"SELECT max(watermark) FILTER (WHERE {USABLE_WATERMARK}) FROM pipeline_runs WHERE source = ?",
+            [source],
+        ).fetchall()[0][0]
+    finally:
+        con.close()
