@@ -74,7 +74,9 @@ def test_genuine_extracts_give_one_approval_per_cgt_product_dated_by_its_first_a
 
 def test_genuine_extracts_note_how_many_products_were_scanned() -> None:
     parsed = healthcanada.parse(duckdb.connect(), _genuine())
-    assert parsed.notes == ["14824 human products scanned (17403 in all); 13 drug codes are CGT, 12 products"]
+    assert parsed.notes == [
+        "14824 human products scanned (17403 drug codes in all): 12 CGT products (13 drug codes)"
+    ]
     assert (parsed.rows, parsed.rejected) == (12, [])
 
 
@@ -187,37 +189,67 @@ def test_a_member_with_another_column_count_names_the_member(tmp_path: Path) -> 
         healthcanada.parse(duckdb.connect(), [_zip(tmp_path / "narrow.zip", members)])
 
 
+def _with_status(members: dict[str, str], drop: str, bad_line: bytes) -> dict[str, str | bytes]:
+    """The members with one status row replaced by `bad_line`, and a third product, an AAV (code 4)."""
+    changed: dict[str, str | bytes] = dict(members)
+    changed["drug.txt"] = members["drug.txt"] + _line(
+        "4", "", "Human", "02000004", "GENECEL", "", "N", "", "1", "01-JAN-2026", "0", "Humain", "", ""
+    )
+    changed["ingred.txt"] = members["ingred.txt"] + _line(
+        "4", "1", "OTHERGENE TESTPARVOVEC", "I", "1", "VG", "", "", "N", "", "", "x", "VG", "", ""
+    )
+    status = members["status.txt"].replace(drop, "")
+    changed["status.txt"] = (
+        status.encode() + bad_line + _line("4", "Y", "APPROVED", "06-JUN-2023", "A", "", "").encode()
+    )
+    return changed
+
+
 @pytest.mark.parametrize(
     "bad_line",
     [
-        _line("2", "N", "APPROVED", "04-APR-2022", "APPROUVÉ", "").encode(),  # a column short
-        b'"2","Y","APPROVED","04-APR-2022","APPROUV\xc9","",""\r\n',  # latin-1 byte in a UTF-8 file
+        _line("2", "Y", "APPROVED", "04-APR-2022", "APPROUVÉ", "").encode(),  # a column short
+        b'"2","Y","APPROVED","04-APR-2022","APPROUV\xc9","",""\r\n',  # a latin-1 byte in a UTF-8 file
     ],
 )
-def test_one_unreadable_row_quarantines_its_product_and_the_rest_load(
+def test_one_unreadable_row_quarantines_its_whole_product_and_the_rest_load(
     tmp_path: Path, bad_line: bytes
 ) -> None:
-    members: dict[str, str | bytes] = dict(_members())
-    members["drug.txt"] = str(members["drug.txt"]) + _line(
-        "4", "", "Human", "02000004", "GENECEL", "", "N", "", "1", "01-JAN-2026", "0", "Humain", "", ""
-    )
-    members["ingred.txt"] = str(members["ingred.txt"]) + _line(
-        "4", "1", "OTHERGENE TESTPARVOVEC", "I", "1", "VG", "", "", "N", "", "", "x", "VG", "", ""
-    )
-    status = str(members["status.txt"]).replace(
-        _line("2", "Y", "APPROVED", "04-APR-2022", "APPROVED", "", ""), ""
-    )
-    members["status.txt"] = (
-        status.encode() + bad_line + _line("4", "Y", "APPROVED", "06-JUN-2023", "A", "", "").encode()
+    members = _with_status(
+        _members(), _line("2", "Y", "APPROVED", "04-APR-2022", "APPROVED", "", ""), bad_line
     )
     parsed = healthcanada.parse(duckdb.connect(), [_zip(tmp_path / "one.zip", members)])
+    # DIN 02000002 is the second strength of CARTCEL (code 1): the product is quarantined, not half-loaded.
     assert [(r.entity_key, r.check_name) for r in parsed.rejected] == [
-        ("healthcanada:2", "record:unreadable")
+        ("healthcanada:1", "record:unreadable")
     ]
-    assert "status.txt line" in parsed.rejected[0].failure_value
-    loaded = parsed.tables["approvals"].select("record_id, agency_record_no").fetchall()
-    assert sorted(loaded) == [("healthcanada:1", "02000001"), ("healthcanada:4", "02000004")]
-    assert parsed.rows == 3  # two loaded, one quarantined: none dropped silently
+    assert parsed.rejected[0].failure_value.startswith("status.txt line 4: ")
+    assert json.loads(parsed.rejected[0].record)["drug_codes"] == ["1", "2"]
+    loaded = parsed.tables["approvals"].select("record_id, agency_record_no, approval_date").fetchall()
+    assert loaded == [("healthcanada:4", "02000004", "2023-06-06")]
+    assert parsed.rows == 2  # one loaded, one quarantined: none dropped silently
+
+
+def test_an_unreadable_status_row_of_a_drug_that_is_no_cgt_is_only_counted(tmp_path: Path) -> None:
+    bad = _line("3", "Y", "MARKETED", "05-MAY-1990", "MARKETED", "").encode()
+    members = _with_status(_members(), _line("3", "Y", "MARKETED", "05-MAY-1990", "MARKETED", "", ""), bad)
+    parsed = healthcanada.parse(duckdb.connect(), [_zip(tmp_path / "aspirin.zip", members)])
+    assert parsed.rejected == []
+    assert parsed.notes[-1] == "1 drug codes with unreadable rows are not human CGT products: skipped"
+    assert sorted(parsed.tables["approvals"].select("record_id").fetchall()) == [
+        ("healthcanada:1",),
+        ("healthcanada:4",),
+    ]
+
+
+def test_an_unreadable_ingredient_row_may_hide_a_cgt_product_so_it_is_quarantined(tmp_path: Path) -> None:
+    members = _members()
+    members["ingred.txt"] = members["ingred.txt"].replace(
+        _line("3", "1", "ASA", "I", "1", "MG", "", "", "N", "", "", "ASA", "MG", "", ""),
+        _line("3", "1", "ASA", "I", "1", "MG"),
+    )
+    parsed = healthcanada.parse(duckdb.connect(), [_zip(tmp_path / "asa.zip", members)])
+    assert [r.entity_key for r in parsed.rejected] == ["healthcanada:3"]
 
 
 def test_a_rerun_on_the_genuine_extracts_changes_nothing(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ cancelled extracts. Which products are CGT: see settings (CGT_ATC_PREFIXES, CGT_
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,31 +81,64 @@ class _Product:
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
-    """Every human product of the extracts is scanned; the CGT ones, grouped by brand, become approvals."""
+    """Every human product of the extracts is scanned; the CGT ones, grouped by brand, become approvals.
+
+    A drug code with an unreadable row is quarantined unless what could be read rules it out (not for
+    humans, or not CGT with only its status or company rows unreadable); a CGT product with one
+    unreadable DIN is quarantined whole, as its date or its DIN list could be wrong.
+    """
     products: dict[str, _Product] = {}
-    unreadable: dict[str, list[str]] = {}
+    unreadable: dict[str, list[tuple[str, str]]] = {}
     for position, page in enumerate(pages, start=1):
         extract = read_extract(page)
-        for code, problems in extract.unreadable.items():
-            unreadable.setdefault(code, []).extend(problems)
+        found = _products(extract, page_seq(page, position))
+        for code in found.keys() | extract.unreadable.keys():  # a later extract replaces an earlier one
             products.pop(code, None)
-        for code, product in _products(extract, page_seq(page, position)).items():
-            if code not in extract.unreadable:
-                products[code] = product
+            unreadable.pop(code, None)
+        products.update(found)
+        unreadable.update(extract.unreadable)
+    out_of_scope = {code for code, problems in unreadable.items() if _ruled_out(products.get(code), problems)}
+    suspect = unreadable.keys() - out_of_scope
     human = [p for p in products.values() if p.drug["CLASS"] == s.HUMAN]
-    groups = _groups(p for p in human if _is_cgt(p))
-    rejected = [_rejected(code, problems) for code, problems in sorted(unreadable.items())]
-    records = [(min(p.fetch_seq for p in group), _record(group)) for group in groups]
+    cgt_codes = 0
+    records: list[tuple[int, AgencyRecord]] = []
+    rejected: list[RejectedRecord] = []
+    grouped: set[str] = set()
+    for group in _groups(p for p in human if _is_cgt(p) or p.code in suspect):
+        codes = {p.code for p in group}
+        grouped |= codes
+        if codes & suspect:
+            problems = [problem for code in sorted(codes & suspect) for _, problem in unreadable[code]]
+            rejected.append(_rejected(f"healthcanada:{group[0].code}", codes, problems))
+        elif _is_cgt(group[0]):
+            cgt_codes += len(group)
+            records.append((min(p.fetch_seq for p in group), _record(group)))
+    for code in sorted(suspect - grouped, key=lambda c: (len(c), c)):  # no readable drug row to group by
+        entity_key = f"healthcanada:{code}" if code else None
+        rejected.append(_rejected(entity_key, {code}, [problem for _, problem in unreadable[code]]))
     notes = [
-        f"{len(human)} human products scanned ({len(products)} in all); "
-        f"{sum(len(g) for g in groups)} drug codes are CGT, {len(groups)} products"
+        f"{len(human)} human products scanned ({len(products)} drug codes in all): "
+        f"{len(records)} CGT products ({cgt_codes} drug codes)"
     ]
+    if out_of_scope:
+        notes.append(
+            f"{len(out_of_scope)} drug codes with unreadable rows are not human CGT products: skipped"
+        )
     return ParsedPages(
         tables=record_tables(con, records, regulator_fingerprint(Path(__file__).parent)),
         rows=len(records) + len(rejected),
         notes=notes,
         rejected=rejected,
     )
+
+
+def _ruled_out(product: _Product | None, problems: list[tuple[str, str]]) -> bool:
+    """What could be read shows the drug code is no human CGT product, whatever its bad rows held."""
+    if product is None:
+        return False
+    if product.drug["CLASS"] != s.HUMAN:
+        return True
+    return all(member in s.NOT_DETECTING for member, _ in problems) and not _is_cgt(product)
 
 
 def _products(extract: Extract, fetch_seq: int) -> dict[str, _Product]:
@@ -139,10 +173,10 @@ def _substance(product: _Product) -> str | None:
     return " + ".join(names) or None
 
 
-def _groups(products: object) -> list[list[_Product]]:
+def _groups(products: Iterable[_Product]) -> list[list[_Product]]:
     """Drug codes of one product (same brand, same ingredients), lowest code first; groups in code order."""
     grouped: dict[tuple[str, str | None], list[_Product]] = {}
-    for product in sorted(products, key=lambda p: int(p.code)):  # type: ignore[attr-defined]
+    for product in sorted(products, key=lambda p: int(p.code)):
         brand = (clean_text(product.drug["BRAND_NAME"]) or "").upper()
         grouped.setdefault((brand, _substance(product)), []).append(product)
     return list(grouped.values())
@@ -201,10 +235,10 @@ def _current_status(group: list[_Product]) -> tuple[str, str | None] | None:
     return min(current, key=lambda c: (rank.index(c[0]) if c[0] in rank else len(rank), c[1] or ""))
 
 
-def _rejected(code: str, problems: list[str]) -> RejectedRecord:
+def _rejected(entity_key: str | None, codes: set[str], problems: list[str]) -> RejectedRecord:
     return RejectedRecord(
-        entity_key=f"healthcanada:{code}" if code else None,
+        entity_key=entity_key,
         check_name="record:unreadable",
         failure_value="; ".join(problems)[:300],
-        record=json.dumps({"drug_code": code, "problems": problems}),
+        record=json.dumps({"drug_codes": sorted(codes), "problems": problems}),
     )

@@ -22,7 +22,8 @@ class Extract:
 
     variant: str
     rows: dict[str, dict[str, list[Row]]] = field(default_factory=dict)  # member -> drug code -> rows
-    unreadable: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # code -> why
+    unreadable: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    """Drug code -> (member stem, what is wrong), one per row that could not be read."""
 
 
 def read_extract(path: Path) -> Extract:
@@ -52,7 +53,7 @@ def read_extract(path: Path) -> Extract:
                 body = archive.read(name)
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
                 raise DamagedPage(f"{path.name}: member {name} cannot be read ({error})") from error
-            extract.rows[stem] = _member_rows(path, name, body, layout, extract.unreadable)
+            extract.rows[stem] = _member_rows(path, stem, name, body, layout, extract.unreadable)
     return extract
 
 
@@ -66,7 +67,12 @@ def _members_by_stem(path: Path, archive: zipfile.ZipFile) -> dict[str, tuple[st
 
 
 def _member_rows(
-    path: Path, name: str, body: bytes, layout: tuple[str, ...], unreadable: dict[str, list[str]]
+    path: Path,
+    stem: str,
+    name: str,
+    body: bytes,
+    layout: tuple[str, ...],
+    unreadable: dict[str, list[tuple[str, str]]],
 ) -> dict[str, list[Row]]:
     """Rows keyed by drug code. A layout change shows on the first row and fails the member; a single
     row of the wrong width or with undecodable bytes marks its drug code unreadable instead."""
@@ -83,7 +89,9 @@ def _member_rows(
             continue
         problem = _row_problem(values, layout)
         if problem or not code.isdigit():
-            unreadable[code].append(f"{name} line {line_no}: {problem or 'drug code is not a number'}")
+            unreadable[code].append(
+                (stem, f"{name} line {line_no}: {problem or 'drug code is not a number'}")
+            )
             continue
         by_code[code].append(dict(zip(layout, values, strict=True)))
     return by_code

@@ -53,6 +53,8 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
         "PROVINCE_F", "COUNTRY_F",
     ),
 }  # fmt: skip
+# Members the CGT rule does not read: an unreadable row there cannot hide a CGT product.
+NOT_DETECTING = frozenset({STATUS, COMPANY})
 MEMBER_NAME = re.compile(r"^(?P<stem>[a-z]+?)(?P<variant>_ap|_dr|_ia)?\.txt$", re.IGNORECASE)
 DATE_FORMATS = ("%d-%b-%Y",)  # 28-NOV-2025
 
