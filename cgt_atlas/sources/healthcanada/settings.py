@@ -8,10 +8,6 @@ from __future__ import annotations
 import re
 
 BASE_URL = "https://www.canada.ca/content/dam/hc-sc/documents/services/drug-product-database/"
-PAGE_URL = (
-    "https://www.canada.ca/en/health-canada/services/drugs-health-products/drug-products/"
-    "drug-product-database/what-data-extract-drug-product-database.html"
-)
 
 # Extract variant (the suffix its members carry) -> zip name. Marketed and approved-not-marketed are
 # required; dormant and cancelled ("inactive") may be absent, and a 404 for them is not an error.
