@@ -273,3 +273,21 @@ def test_a_rerun_on_the_genuine_extracts_changes_nothing(tmp_path: Path) -> None
         con.close()
     assert modalities["KYMRIAH"] == "CAR-T"
     assert modalities["ZOLGENSMA"] == "AAV gene therapy"
+
+
+def test_a_quarantined_product_reaches_the_quarantine_table_and_the_rest_load(tmp_path: Path) -> None:
+    bad = _line("2", "Y", "APPROVED", "04-APR-2022", "APPROUVÉ", "").encode()
+    members = _with_status(_members(), _line("2", "Y", "APPROVED", "04-APR-2022", "APPROVED", "", ""), bad)
+    page = _zip(tmp_path / "page-0001.zip", members)
+    db = tmp_path / "atlas.duckdb"
+    load_replay(link_folder(tmp_path, {"healthcanada": [page]}), db, ["healthcanada"], "first")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        quarantined = con.sql(
+            "SELECT entity_key, check_name FROM quarantine WHERE source = 'healthcanada'"
+        ).fetchall()
+        loaded = con.sql("SELECT approval_id FROM approvals WHERE agency = 'HC'").fetchall()
+    finally:
+        con.close()
+    assert quarantined == [("healthcanada:1", "record:unreadable")]
+    assert loaded == [("healthcanada:4",)]
