@@ -7,7 +7,8 @@ from cgt_atlas.sources import ctgov, ctis, curated, ema, euctr, fda_cgt, fda_pur
 from cgt_atlas.sources.base import Source
 
 SOURCES: dict[str, Source] = {  # type: ignore[misc]
-    module.NAME: module for module in (ctgov, euctr, ctis, ictrp, ema, fda_purplebook, fda_cgt, healthcanada, curated)
+    module.NAME: module
+    for module in (ctgov, euctr, ctis, ictrp, ema, fda_purplebook, fda_cgt, healthcanada, curated)
 }
 
 
