@@ -9,11 +9,13 @@ WITH names AS (
     SELECT record_id, agency, brand_key, 2, 'common_name', trim(unnest(string_split(common_name, ';')))
     FROM stg_regulatory_decisions
     UNION ALL
-    -- an INN in brackets inside a descriptive substance: "... cultured (brexucabtagene autoleucel)"
+    -- an INN in brackets inside a descriptive substance or common name: "... (brexucabtagene autoleucel)",
+    -- or one word with a cell or gene therapy INN stem (-cel, -vec, -gene): "... factor (sipuleucel-T)"
     SELECT record_id, agency, brand_key, 3, 'active_substance_in_brackets', name
     FROM (
         SELECT record_id, agency, brand_key,
-            unnest(regexp_extract_all(active_substance, '\(([A-Za-z]{5,} [A-Za-z]{5,})\)', 1)) AS name
+            unnest(regexp_extract_all(concat_ws(' ', active_substance, common_name),
+                '\(([A-Za-z]{5,} [A-Za-z]{5,}|[A-Za-z]{3,}(?:cel|vec|gene)(?:-[A-Za-z])?)\)', 1)) AS name
         FROM stg_regulatory_decisions
     )
 ),
