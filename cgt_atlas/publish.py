@@ -321,10 +321,10 @@ def build_report(db_path: Path) -> str:
         ).fetchall()
         lag = con.sql(
             """
-            SELECT canonical_name, first_agency, first_date, fda_approval_date, fda_lag_days,
+            SELECT display_name, first_agency, first_date, fda_approval_date, fda_lag_days,
                 ema_approval_date, ema_lag_days, pmda_approval_date, pmda_lag_days
             FROM mart_regulatory_lag WHERE first_date IS NOT NULL
-            ORDER BY first_date, canonical_name, product_id
+            ORDER BY first_date, display_name, product_id
             """
         ).fetchall()
         totals = con.sql(
@@ -378,7 +378,8 @@ def build_report(db_path: Path) -> str:
         "<section id='regulatory-lag'>"
         "<h2>Regulatory lag: days from first approval anywhere to EMA approval</h2>",
         bars(lag_points, fmt="{:.0f} d") if lag_points else "<p class='empty'>No EMA lags.</p>",
-        f"<p class='note'>{ema_first} more products were approved by EMA first (lag 0).</p>",
+        f"<p class='note'>{ema_first} more products were approved by EMA before any other agency (lag 0); "
+        "products only one agency approved have no lag.</p>",
         _table(
             [
                 "product",
@@ -393,7 +394,9 @@ def build_report(db_path: Path) -> str:
             ],
             lag,
         ),
-        "<p class='note'>mart_regulatory_lag: lags only where both dates are known to the day.</p></section>",
+        "<p class='note'>mart_regulatory_lag: lags only where both dates are known to the day and "
+        "another agency approved the product too; signed lags per agency pair: "
+        "mart_regulatory_lag_pairs.</p></section>",
         "<section id='freshness'><h2>Data freshness</h2>",
         _table(
             ["source", "last run", "mode", "finished", "records", "newest record update"],

@@ -130,3 +130,51 @@ def test_a_rerun_changes_nothing(warehouse: duckdb.DuckDBPyConnection, tmp_path:
     assert after == before
     assert con.sql("SELECT count(*) FROM approvals WHERE run_id = 'second'").fetchall() == [(0,)]
     con.close()
+
+
+def test_products_carry_a_display_name_a_person_reads(warehouse: duckdb.DuckDBPyConnection) -> None:
+    names = dict(warehouse.sql("SELECT canonical_name, display_name FROM products").fetchall())
+    assert names["tisagenlecleucel"] == "KYMRIAH (tisagenlecleucel)"
+    assert all(name for name in names.values())
+    assert all(len(name) < 100 for name in names.values()), "long EMA descriptions are cut at a word"
+    assert not any(name.endswith(")") and "-" + name[-6:-1] == name[-7:-1] for name in names.values())
+
+
+def test_a_product_one_agency_approved_has_no_lag(warehouse: duckdb.DuckDBPyConnection) -> None:
+    single = warehouse.sql(
+        "SELECT count(*), count(fda_lag_days) + count(ema_lag_days) + count(pmda_lag_days) "
+        "FROM mart_regulatory_lag WHERE approving_agencies = 1"
+    ).fetchall()[0]
+    assert single[0] > 0 and single[1] == 0, "never 'approved there first with lag 0'"
+    kymriah = warehouse.sql(
+        "SELECT agency, days_after_first, days_vs_fda FROM mart_regulatory_lag_by_agency "
+        "WHERE display_name = 'KYMRIAH (tisagenlecleucel)' ORDER BY agency"
+    ).fetchall()
+    by_agency = {agency: (after, vs_fda) for agency, after, vs_fda in kymriah}
+    assert by_agency["FDA"] == (0, None)
+    assert by_agency["EMA"][0] > 0 and by_agency["EMA"][1] == by_agency["EMA"][0], "signed against FDA"
+
+
+def test_agency_pairs_count_lags_and_coverage(warehouse: duckdb.DuckDBPyConnection) -> None:
+    pair = warehouse.sql(
+        "SELECT approved_by_both, products_both, a_first + b_first <= products_both, median_lag_days, "
+        "only_a, only_b FROM mart_regulatory_lag_pairs WHERE agency_a = 'EMA' AND agency_b = 'FDA'"
+    ).fetchall()[0]
+    both, dated, consistent, median, only_ema, only_fda = pair
+    assert both >= dated > 0 and consistent and median is not None
+    ema_products = warehouse.sql(
+        "SELECT count(DISTINCT product_id) FROM mart_regulatory_lag_by_agency WHERE agency = 'EMA'"
+    ).fetchall()[0][0]
+    assert only_ema + both == ema_products and only_fda >= 0
+
+
+def test_approvals_timeline_adds_up(warehouse: duckdb.DuckDBPyConnection) -> None:
+    rows = warehouse.sql(
+        "SELECT sum(approvals), sum(authorised_now + no_longer_authorised + status_unknown), "
+        "sum(not_granted) FROM mart_approvals_timeline"
+    ).fetchall()[0]
+    decisions = warehouse.sql(
+        "SELECT count(*) FILTER (WHERE record_kind = 'approval'), "
+        "count(*) FILTER (WHERE record_kind = 'application_not_granted') FROM stg_regulatory_decisions"
+    ).fetchall()[0]
+    assert rows[0] == rows[1] == decisions[0] and rows[2] == decisions[1]

@@ -21,7 +21,7 @@ SELECT
     firsts.approval_year,
     count(*) AS new_products,
     string_agg(DISTINCT firsts.agency, ', ' ORDER BY firsts.agency) AS agencies,
-    string_agg(products.canonical_name, '; ' ORDER BY products.canonical_name) AS product_names
+    string_agg(products.display_name, '; ' ORDER BY products.display_name) AS product_names
 FROM firsts
 JOIN products USING (product_id)
 GROUP BY firsts.region, firsts.approval_year

@@ -1,7 +1,10 @@
 -- Grain: one row per product that at least one agency approved or refused. first_agency and
--- first_date: its earliest dated approval anywhere. For FDA, EMA and PMDA: the original approval
--- date, the lag in days after the first (NULL unless both dates are known to the day), and any
--- application that agency refused or saw withdrawn; other agencies are listed in other_approvals.
+-- first_date: its earliest dated approval anywhere, across every agency. For FDA, EMA and PMDA: the
+-- original approval date, the lag in days after the first (NULL unless both dates are known to the
+-- day, and NULL when no other agency has a dated approval: a product one agency approved was not
+-- "approved there first with lag 0"), and any application that agency refused or saw withdrawn; other
+-- agencies are listed in other_approvals. Signed lags per agency (against FDA too) are in
+-- mart_regulatory_lag_by_agency, pair summaries in mart_regulatory_lag_pairs.
 -- Ties on a date are broken the same way everywhere: the day-precise date first, then by value (or
 -- agency name), so the date, its precision and its agency always come from one row.
 WITH decisions AS (
@@ -39,14 +42,15 @@ firsts AS (
         arg_min(agency, (date_low, NOT is_day_precise, agency)) AS first_agency,
         arg_min(approval_date, (date_low, NOT is_day_precise, agency)) AS first_date,
         min(date_low) AS first_low,
-        arg_min(is_day_precise, (date_low, NOT is_day_precise, agency)) AS first_is_day_precise
+        arg_min(is_day_precise, (date_low, NOT is_day_precise, agency)) AS first_is_day_precise,
+        count(*) AS dated_agencies
     FROM approved
     WHERE date_low IS NOT NULL
     GROUP BY product_id
 ),
 lagged AS (
     SELECT approved.*,
-        CASE WHEN approved.is_day_precise AND firsts.first_is_day_precise
+        CASE WHEN approved.is_day_precise AND firsts.first_is_day_precise AND firsts.dated_agencies > 1
             THEN date_diff('day', firsts.first_low, approved.date_low) END AS lag_days
     FROM approved
     LEFT JOIN firsts USING (product_id)
@@ -77,7 +81,10 @@ SELECT
             '; ' ORDER BY other.date_low, other.agency)
         FROM lagged AS other
         WHERE other.product_id = products.product_id AND other.agency NOT IN ('FDA', 'EMA', 'PMDA')
-    ) AS other_approvals
+    ) AS other_approvals,
+    products.display_name,
+    (SELECT count(*) FROM approved AS any_agency WHERE any_agency.product_id = products.product_id)
+        AS approving_agencies
 FROM products
 LEFT JOIN firsts USING (product_id)
 LEFT JOIN lagged AS fda ON fda.product_id = products.product_id AND fda.agency = 'FDA'

@@ -1,28 +1,54 @@
 -- Grain: one row per product across agencies (decisions product_matches puts together).
 -- canonical_name: the shortest published spelling of the substance key it was matched on (or of
 -- its brand; two of the same length: the first by name); active_substance is NULL for products known
--- only by brand.
+-- only by brand. display_name: what a person reads, "Brand (substance)": the brand of its earliest
+-- dated approval (ties: the first by name) and its shortest published substance or common name with
+-- FDA's four-letter suffix removed ("-vncg"), cut at a word past 60 characters; the brand alone when
+-- no substance is published or the two are the same.
 WITH matched AS (
     SELECT matches.product_id, matches.product_key, decisions.brand_name, decisions.agency,
-        candidates.name AS key_name
+        decisions.decision_date_low, candidates.name AS key_name,
+        nullif(trim(regexp_replace(coalesce(decisions.common_name, decisions.active_substance),
+            '-[a-z]{4}$', '')), '') AS substance
     FROM product_matches AS matches
     JOIN stg_regulatory_decisions AS decisions USING (record_id)
     LEFT JOIN stg_product_candidates AS candidates
         ON candidates.record_id = matches.record_id
         AND 'substance:' || candidates.name_key = matches.product_key
+),
+named AS (
+    SELECT
+        product_id,
+        min(product_key) AS product_key,
+        coalesce(
+            arg_min(lower(key_name), (length(key_name), lower(key_name))) FILTER (WHERE key_name IS NOT NULL),
+            arg_min(brand_name, (length(brand_name), brand_name)) FILTER (WHERE brand_name IS NOT NULL)
+        ) AS canonical_name,
+        arg_min(lower(key_name), (length(key_name), lower(key_name))) FILTER (WHERE key_name IS NOT NULL)
+            AS active_substance,
+        string_agg(DISTINCT brand_name, '; ' ORDER BY brand_name) AS brand_names,
+        string_agg(DISTINCT agency, ', ' ORDER BY agency) AS agencies,
+        count(*) AS decisions,
+        arg_min(brand_name, (decision_date_low IS NULL, decision_date_low, brand_name))
+            FILTER (WHERE brand_name IS NOT NULL) AS first_brand,
+        arg_min(substance, (length(substance), substance <> lower(substance), substance))
+            FILTER (WHERE substance IS NOT NULL)
+            AS short_substance
+    FROM matched
+    GROUP BY product_id
+),
+shortened AS (
+    SELECT *,
+        CASE WHEN length(short_substance) <= 60 THEN short_substance
+            ELSE regexp_replace(left(short_substance, 60), '\s+\S*$', '') || '…' END AS substance_label
+    FROM named
 )
 SELECT
-    product_id,
-    min(product_key) AS product_key,
-    coalesce(
-        arg_min(lower(key_name), (length(key_name), lower(key_name))) FILTER (WHERE key_name IS NOT NULL),
-        arg_min(brand_name, (length(brand_name), brand_name)) FILTER (WHERE brand_name IS NOT NULL)
-    ) AS canonical_name,
-    arg_min(lower(key_name), (length(key_name), lower(key_name))) FILTER (WHERE key_name IS NOT NULL)
-        AS active_substance,
-    string_agg(DISTINCT brand_name, '; ' ORDER BY brand_name) AS brand_names,
-    string_agg(DISTINCT agency, ', ' ORDER BY agency) AS agencies,
-    count(*) AS decisions
-FROM matched
-GROUP BY product_id
+    product_id, product_key, canonical_name, active_substance, brand_names, agencies, decisions,
+    CASE
+        WHEN first_brand IS NULL THEN coalesce(substance_label, canonical_name)
+        WHEN substance_label IS NULL OR lower(substance_label) = lower(first_brand) THEN first_brand
+        ELSE first_brand || ' (' || substance_label || ')'
+    END AS display_name
+FROM shortened
 ORDER BY product_id

@@ -1,6 +1,7 @@
 -- stg_approval_classifier_input: the names of each approval the classifier reads (field 'intervention':
 -- brand | active substance | common name), and 'flags': every approval comes from a regulator's list of
--- advanced therapies (EMA's advanced-therapy flag, FDA's CGT roster, the curated CGT facts).
+-- advanced therapies (EMA's advanced-therapy flag, FDA's CGT roster, the Purple Book's CBER BLAs this
+-- classifier calls CGT or the source names (azficel-T), the curated CGT facts).
 SELECT approval_id AS item_id, 'intervention' AS field,
     concat_ws(' | ', brand_name, active_substance, common_name) AS text
 FROM approvals

@@ -1,31 +1,47 @@
 -- stg_regulatory_decisions: one row per agency decision on a product (approval or application not
--- granted), after precedence: an agency's own row (scraped or fetched) supersedes a curated row of
--- the same agency naming the same product (same normalised brand, or same normalised substance).
+-- granted), after precedence. Of the rows of one agency naming the same product, the agency's own file
+-- wins (fetched: EMA's report, FDA's Purple Book), then its scraped pages (fda_cgt), then our curated
+-- transcription; the rows that lose stay in their tables. Same product: the same agency number (FDA
+-- BLA/STN), the same normalised brand, or the same normalised substance when neither row names another
+-- brand and the winning source has one row for that substance (eight cord-blood BLAs share one name).
 WITH decisions AS (
     SELECT record_id, 'approval' AS record_kind, agency, country_code, region, brand_name,
         active_substance, common_name, holder, approval_date AS decision_date, status, source_kind,
-        source_url
+        source_url, agency_record_no
     FROM approvals
     UNION ALL
     SELECT record_id, 'application_not_granted', agency, country_code, region, brand_name,
-        active_substance, common_name, holder, decision_date, decision, source_kind, source_url
+        active_substance, common_name, holder, decision_date, decision, source_kind, source_url,
+        agency_record_no
     FROM applications_not_granted
 ),
 keyed AS (
     SELECT *, normalised_brand(brand_name) AS brand_key,
-        normalised_name(coalesce(common_name, active_substance)) AS substance_key
+        normalised_name(coalesce(common_name, active_substance)) AS substance_key,
+        list_position(['fetched', 'scraped', 'curated'], source_kind) AS source_rank
     FROM decisions
 ),
+rows_per_substance AS (
+    SELECT agency, source_kind, substance_key, count(*) AS source_rows
+    FROM keyed
+    WHERE substance_key IS NOT NULL
+    GROUP BY agency, source_kind, substance_key
+),
 superseded AS (
-    SELECT curated.record_id
-    FROM keyed AS curated
-    JOIN keyed AS own
-        ON own.agency = curated.agency AND own.source_kind <> 'curated'
-        AND (own.brand_key = curated.brand_key OR own.substance_key = curated.substance_key)
-    WHERE curated.source_kind = 'curated'
+    SELECT DISTINCT fallback.record_id
+    FROM keyed AS fallback
+    JOIN keyed AS better
+        ON better.agency = fallback.agency AND better.source_rank < fallback.source_rank
+    LEFT JOIN rows_per_substance AS shared
+        ON shared.agency = better.agency AND shared.source_kind = better.source_kind
+        AND shared.substance_key = better.substance_key
+    WHERE better.agency_record_no = fallback.agency_record_no
+        OR better.brand_key = fallback.brand_key
+        OR (better.substance_key = fallback.substance_key AND shared.source_rows = 1
+            AND (better.brand_key IS NULL OR fallback.brand_key IS NULL))
 )
 SELECT
-    keyed.*,
+    keyed.* EXCLUDE (source_rank, agency_record_no),
     partial_date_low(decision_date) AS decision_date_low,
     length(decision_date) = 10 AS is_day_precise,
     try_cast(left(decision_date, 4) AS INTEGER) AS decision_year

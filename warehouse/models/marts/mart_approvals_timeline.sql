@@ -1,0 +1,20 @@
+-- Grain: one row per agency x year of decision (NULL: the agency published no date): approvals
+-- granted that year, split by their status now (still authorised, no longer authorised: withdrawn,
+-- expired, lapsed, revoked or suspended; unknown), and applications refused or withdrawn that year.
+-- Counts decisions after precedence (stg_regulatory_decisions), one per agency and product record.
+SELECT
+    agency,
+    decision_year,
+    count(*) FILTER (WHERE record_kind = 'approval') AS approvals,
+    count(*) FILTER (WHERE record_kind = 'approval' AND status = 'authorised') AS authorised_now,
+    count(*) FILTER (
+        WHERE record_kind = 'approval' AND status IN ('withdrawn', 'expired', 'lapsed', 'revoked', 'suspended')
+    ) AS no_longer_authorised,
+    count(*) FILTER (
+        WHERE record_kind = 'approval' AND coalesce(status, 'unknown') NOT IN (
+            'authorised', 'withdrawn', 'expired', 'lapsed', 'revoked', 'suspended')
+    ) AS status_unknown,
+    count(*) FILTER (WHERE record_kind = 'application_not_granted') AS not_granted
+FROM stg_regulatory_decisions
+GROUP BY agency, decision_year
+ORDER BY agency, decision_year NULLS LAST
