@@ -290,8 +290,9 @@ def sources() -> None:
     """List the sources refresh knows, with what each fetches."""
     from cgt_atlas.sources import SOURCES
 
+    width = max(len(name) for name in SOURCES)
     for name, module in SOURCES.items():
-        click.echo(f"{name:10} {module.DESCRIPTION}")
+        click.echo(f"{name:{width}}  {module.DESCRIPTION}")
 
 
 @app.command()

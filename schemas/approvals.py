@@ -21,7 +21,7 @@ APPROVAL_TYPES = [
     "conditional_time_limited",
     "accelerated",
 ]
-RECORD_ID = r"^(ema|fda_cgt|fda_purplebook|swissmedic|curated):[A-Za-z0-9][A-Za-z0-9:/_.-]*$"
+RECORD_ID = r"^(ema|fda_cgt|fda_purplebook|healthcanada|swissmedic|curated):[A-Za-z0-9][A-Za-z0-9:/_.-]*$"
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 SOURCE_URL = r"^https?://\S+$"  # where the fact is published; some secondary sources still serve http
 
