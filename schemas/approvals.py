@@ -9,7 +9,7 @@ from pandera.api.polars.types import PolarsData
 
 from schemas.trials import PARTIAL_DATE, REGIONS
 
-AGENCIES = ["FDA", "EMA", "PMDA", "MFDS", "NMPA", "HC", "TGA", "SWISSMEDIC"]
+AGENCIES = ["FDA", "EMA", "PMDA", "MFDS", "NMPA", "HC", "TGA", "MHRA", "SWISSMEDIC"]
 SOURCE_KINDS = ["scraped", "fetched", "curated"]
 OUTCOMES = ["approved", "not_granted"]
 APPROVAL_STATUSES = ["authorised", "withdrawn", "expired", "lapsed", "revoked", "suspended", "unknown"]

@@ -178,3 +178,10 @@ def test_approvals_timeline_adds_up(warehouse: duckdb.DuckDBPyConnection) -> Non
         "count(*) FILTER (WHERE record_kind = 'application_not_granted') FROM stg_regulatory_decisions"
     ).fetchall()[0]
     assert rows[0] == rows[1] == decisions[0] and rows[2] == decisions[1]
+
+
+def test_casgevys_first_approval_anywhere_is_the_mhras(warehouse: duckdb.DuckDBPyConnection) -> None:
+    first = warehouse.sql(
+        "SELECT first_agency, first_date FROM mart_regulatory_lag WHERE display_name LIKE 'CASGEVY%'"
+    ).fetchall()
+    assert first == [("MHRA", "2023-11-16")]

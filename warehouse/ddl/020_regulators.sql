@@ -3,7 +3,7 @@
 -- split by outcome into approvals and applications_not_granted, which carry the same record_id.
 CREATE TABLE IF NOT EXISTS regulatory_records (
     record_id VARCHAR,            -- key
-    agency VARCHAR,               -- FDA, EMA, PMDA, MFDS, NMPA, HC, TGA, SWISSMEDIC (seeds/agencies.csv)
+    agency VARCHAR,               -- FDA, EMA, PMDA, MFDS, NMPA, HC, TGA, MHRA, SWISSMEDIC (seeds/agencies.csv)
     outcome VARCHAR,              -- approved or not_granted
     agency_record_no VARCHAR,     -- EMEA/H/C/NNNNNN, STN, ... as the agency prints it
     source_kind VARCHAR,          -- scraped, fetched or curated
