@@ -9,7 +9,7 @@ from pandera.api.polars.types import PolarsData
 
 from schemas.trials import PARTIAL_DATE, REGIONS
 
-AGENCIES = ["FDA", "EMA", "PMDA", "MFDS", "NMPA", "HC", "TGA", "MHRA"]
+AGENCIES = ["FDA", "EMA", "PMDA", "MFDS", "NMPA", "HC", "TGA", "MHRA", "SWISSMEDIC"]
 SOURCE_KINDS = ["scraped", "fetched", "curated"]
 OUTCOMES = ["approved", "not_granted"]
 APPROVAL_STATUSES = ["authorised", "withdrawn", "expired", "lapsed", "revoked", "suspended", "unknown"]
@@ -21,7 +21,7 @@ APPROVAL_TYPES = [
     "conditional_time_limited",
     "accelerated",
 ]
-RECORD_ID = r"^(ema|fda_cgt|fda_purplebook|healthcanada|curated):[A-Za-z0-9][A-Za-z0-9:/_.-]*$"
+RECORD_ID = r"^(ema|fda_cgt|fda_purplebook|healthcanada|swissmedic|curated):[A-Za-z0-9][A-Za-z0-9:/_.-]*$"
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 SOURCE_URL = r"^https?://\S+$"  # where the fact is published; some secondary sources still serve http
 

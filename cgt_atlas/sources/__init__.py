@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from cgt_atlas.errors import ConfigError
-from cgt_atlas.sources import ctgov, ctis, curated, ema, euctr, fda_cgt, fda_purplebook, healthcanada, ictrp
+from cgt_atlas.sources import (
+    ctgov,
+    ctis,
+    curated,
+    ema,
+    euctr,
+    fda_cgt,
+    fda_purplebook,
+    healthcanada,
+    ictrp,
+    swissmedic,
+)
 from cgt_atlas.sources.base import Source
 
 SOURCES: dict[str, Source] = {  # type: ignore[misc]
     module.NAME: module
-    for module in (ctgov, euctr, ctis, ictrp, ema, fda_purplebook, fda_cgt, healthcanada, curated)
+    for module in (ctgov, euctr, ctis, ictrp, ema, fda_purplebook, fda_cgt, healthcanada, swissmedic, curated)
 }
 
 

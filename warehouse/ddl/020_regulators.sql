@@ -3,12 +3,12 @@
 -- split by outcome into approvals and applications_not_granted, which carry the same record_id.
 CREATE TABLE IF NOT EXISTS regulatory_records (
     record_id VARCHAR,            -- key
-    agency VARCHAR,               -- FDA, EMA, PMDA, MFDS, NMPA, HC, TGA, MHRA (warehouse/seeds/agencies.csv)
+    agency VARCHAR,               -- FDA, EMA, PMDA, MFDS, NMPA, HC, TGA, MHRA, SWISSMEDIC (seeds/agencies.csv)
     outcome VARCHAR,              -- approved or not_granted
     agency_record_no VARCHAR,     -- EMEA/H/C/NNNNNN, STN, ... as the agency prints it
     source_kind VARCHAR,          -- scraped, fetched or curated
     source_url VARCHAR,
-    note VARCHAR,
+    note VARCHAR,                 -- the agency's own category where it has one (Swissmedic: Heilmittelcode)
     content_hash UBIGINT,
     run_id VARCHAR
 );
