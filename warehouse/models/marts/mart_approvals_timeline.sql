@@ -1,7 +1,8 @@
 -- Grain: one row per agency x year of decision (NULL: the agency published no date): approvals
 -- granted that year, split by their status now (still authorised, no longer authorised: withdrawn,
 -- expired, lapsed, revoked or suspended; unknown), and applications refused or withdrawn that year.
--- Counts decisions after precedence (stg_regulatory_decisions), one per agency and product record.
+-- Counts decisions after precedence (stg_regulatory_decisions), one per agency and product record,
+-- of CGT products only (products.is_cgt: not the siRNA drugs an agency files as gene therapy).
 SELECT
     agency,
     decision_year,
@@ -16,5 +17,8 @@ SELECT
     ) AS status_unknown,
     count(*) FILTER (WHERE record_kind = 'application_not_granted') AS not_granted
 FROM stg_regulatory_decisions
+WHERE record_id IN (
+    SELECT matches.record_id FROM product_matches AS matches JOIN products USING (product_id) WHERE products.is_cgt
+)
 GROUP BY agency, decision_year
 ORDER BY agency, decision_year NULLS LAST

@@ -1,4 +1,4 @@
--- Grain: one row per product that at least one agency approved or refused. first_agency and
+-- Grain: one row per CGT product (products.is_cgt) that at least one agency approved or refused. first_agency and
 -- first_date: its earliest dated approval anywhere, across every agency. For FDA, EMA and PMDA: the
 -- original approval date, the lag in days after the first (NULL unless both dates are known to the
 -- day, and NULL when no other agency has a dated approval: a product one agency approved was not
@@ -93,4 +93,5 @@ LEFT JOIN lagged AS pmda ON pmda.product_id = products.product_id AND pmda.agenc
 LEFT JOIN not_granted AS fda_ng ON fda_ng.product_id = products.product_id AND fda_ng.agency = 'FDA'
 LEFT JOIN not_granted AS ema_ng ON ema_ng.product_id = products.product_id AND ema_ng.agency = 'EMA'
 LEFT JOIN not_granted AS pmda_ng ON pmda_ng.product_id = products.product_id AND pmda_ng.agency = 'PMDA'
+WHERE products.is_cgt
 ORDER BY firsts.first_low NULLS LAST, products.canonical_name, products.product_id

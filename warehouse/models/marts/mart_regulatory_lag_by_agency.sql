@@ -1,4 +1,4 @@
--- Grain: one row per product x agency that approved it. days_after_first: days after the product's
+-- Grain: one row per CGT product (products.is_cgt) x agency that approved it. days_after_first: days after the product's
 -- first dated approval anywhere (0 for the first agency; NULL when no other agency has a dated
 -- approval, or a date is not known to the day). days_vs_fda: signed days against FDA's approval of
 -- the same product (negative = approved before FDA; NULL for FDA itself or without both dates to the
@@ -50,4 +50,5 @@ FROM approved
 JOIN products USING (product_id)
 LEFT JOIN firsts USING (product_id)
 LEFT JOIN approved AS fda ON fda.product_id = approved.product_id AND fda.agency = 'FDA'
+WHERE products.is_cgt
 ORDER BY approved.product_id, approved.date_low NULLS LAST, approved.agency

@@ -2,16 +2,22 @@
 -- canonical_name: the shortest published spelling of the substance key it was matched on (or of
 -- its brand; two of the same length: the first by name); active_substance is NULL for products known
 -- only by brand. display_name: what a person reads, "Brand (substance)": the brand of its earliest
--- dated approval (ties: the first by name) and its shortest published substance or common name with
+-- dated approval (ties: the first by name) and its shortest published substance or common name (ties:
+-- the fewest capitals, so an INN reads in lower case) with
 -- FDA's four-letter suffix removed ("-vncg"), cut at a word past 60 characters; the brand alone when
--- no substance is published or the two are the same.
+-- no substance is published or the two are the same. is_cgt: false only when the classifier named every
+-- approval of the product not CGT by a rule (siRNA and antisense drugs Swissmedic files as gene therapy
+-- products, faecal microbiota); a product no rule placed stays in, as an agency listed it as CGT.
 WITH matched AS (
     SELECT matches.product_id, matches.product_key, decisions.brand_name, decisions.agency,
         decisions.decision_date_low, candidates.name AS key_name,
+        coalesce(classes.modality = 'not CGT' AND classes.modality_rule <> 'no_rule_fired', false)
+            AS ruled_not_cgt,
         nullif(trim(regexp_replace(coalesce(decisions.common_name, decisions.active_substance),
             '-[a-z]{4}$', '')), '') AS substance
     FROM product_matches AS matches
     JOIN stg_regulatory_decisions AS decisions USING (record_id)
+    LEFT JOIN approval_classification AS classes ON classes.approval_id = matches.approval_id
     LEFT JOIN stg_product_candidates AS candidates
         ON candidates.record_id = matches.record_id
         AND 'substance:' || candidates.name_key = matches.product_key
@@ -29,9 +35,10 @@ named AS (
         string_agg(DISTINCT brand_name, '; ' ORDER BY brand_name) AS brand_names,
         string_agg(DISTINCT agency, ', ' ORDER BY agency) AS agencies,
         count(*) AS decisions,
+        NOT bool_and(ruled_not_cgt) AS is_cgt,
         arg_min(brand_name, (decision_date_low IS NULL, decision_date_low, brand_name))
             FILTER (WHERE brand_name IS NOT NULL) AS first_brand,
-        arg_min(substance, (length(substance), substance <> lower(substance), substance))
+        arg_min(substance, (length(substance), length(regexp_replace(substance, '[^A-Z]', '', 'g')), substance))
             FILTER (WHERE substance IS NOT NULL)
             AS short_substance
     FROM matched
@@ -44,7 +51,7 @@ shortened AS (
     FROM named
 )
 SELECT
-    product_id, product_key, canonical_name, active_substance, brand_names, agencies, decisions,
+    product_id, product_key, canonical_name, active_substance, brand_names, agencies, decisions, is_cgt,
     CASE
         WHEN first_brand IS NULL THEN coalesce(substance_label, canonical_name)
         WHEN substance_label IS NULL OR lower(substance_label) = lower(first_brand) THEN first_brand

@@ -18,6 +18,22 @@ WITH names AS (
                 '\(([A-Za-z]{5,} [A-Za-z]{5,}|[A-Za-z]{3,}(?:cel|vec|gene)(?:-[A-Za-z])?)\)', 1)) AS name
         FROM stg_regulatory_decisions
     )
+    UNION ALL
+    -- an INN in its Latin form, as Swissmedic prints it ("tisagenlecleucelum CAR-positive ...",
+    -- "onasemnogenum abeparvovecum ..."): the leading one or two Latin INN words, turned back into
+    -- the English INN (-genum -> -gene, -celum -> -cel, -vecum -> -vec, -siranum -> -siran)
+    SELECT record_id, agency, brand_key, 4, 'active_substance_latin_inn',
+        array_to_string(list_transform(string_split(latin, ' '), lambda word: CASE
+            WHEN word LIKE '%genum' THEN regexp_replace(word, 'genum$', 'gene')
+            ELSE regexp_replace(word, 'um$', '') END), ' ') AS name
+    FROM (
+        SELECT record_id, agency, brand_key,
+            nullif(regexp_extract(lower(active_substance),
+                '^([a-z]{3,}(?:gen|cel|vec|siran|rsen)um(?: [a-z]{3,}(?:gen|cel|vec)um)?)(?:[^a-z]|$)', 1), '')
+                AS latin
+        FROM stg_regulatory_decisions
+    )
+    WHERE latin IS NOT NULL
 ),
 keyed AS (
     SELECT DISTINCT ON (record_id, name_key) *
