@@ -29,7 +29,7 @@ def test_the_project_seed_validates_and_every_row_has_a_source_url() -> None:
     with pages[0].open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert results["regulatory_records"][0] == len(rows)
-    assert all(row["source_url"].startswith(("https://", "http://")) for row in rows)
+    assert all(row["source_url"].startswith("https://") for row in rows), "a public https page per row"
 
 
 def test_a_row_without_a_source_url_is_quarantined(tmp_path: Path) -> None:
