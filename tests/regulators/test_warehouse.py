@@ -185,3 +185,15 @@ def test_casgevys_first_approval_anywhere_is_the_mhras(warehouse: duckdb.DuckDBP
         "SELECT first_agency, first_date FROM mart_regulatory_lag WHERE display_name LIKE 'CASGEVY%'"
     ).fetchall()
     assert first == [("MHRA", "2023-11-16")]
+
+
+def test_koreas_msc_products_classify_as_cell_therapy(warehouse: duckdb.DuckDBPyConnection) -> None:
+    labels = dict(
+        warehouse.sql(
+            "SELECT approvals.brand_name, classes.modality FROM approval_classification AS classes "
+            "JOIN approvals USING (approval_id) "
+            "WHERE approvals.agency = 'MFDS' AND approvals.brand_name <> 'Kymriah'"
+        ).fetchall()
+    )
+    assert set(labels) == {"Hearticellgram-AMI", "Cartistem", "Cupistem", "NeuroNata-R"}
+    assert set(labels.values()) == {"non-genetically-modified cell therapy"}
