@@ -381,3 +381,17 @@ def test_report_is_one_self_contained_file_with_every_chart(warehouse: Path) -> 
     for section in ("trials-by-region", "modality-mix", "top-countries", "regulatory-lag", "freshness"):
         assert f"id='{section}'" in page
     assert page.count("<svg") >= 4
+
+
+@pytest.mark.parametrize("mart", ["mart_regional_activity", "mart_country_activity"])
+def test_industry_share_travels_with_its_numerator(warehouse: Path, mart: str) -> None:
+    con = connect_reader(warehouse)
+    try:
+        mismatched, over = con.sql(
+            "SELECT count(*) FILTER (WHERE trials_started > 0 AND industry_share <> "
+            "round(industry_trials / trials_started, 4)), "
+            f"count(*) FILTER (WHERE industry_trials > trials_started) FROM {mart}"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    assert mismatched == 0 and over == 0

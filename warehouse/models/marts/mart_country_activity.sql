@@ -1,4 +1,6 @@
 -- Grain: one row per country x start year x modality (start_year NULL: no record of the trial gives one).
+-- industry_trials: the numerator of industry_share (industry-led trials), so a dashboard that sums rows can
+-- recompute the share as sum(industry_trials) / sum(trials_started) instead of averaging shares.
 -- Counts clusters, not registry records: a trial registered at ClinicalTrials.gov, EUCTR and a
 -- national registry counts once (trial_clusters), in every country where any of its records
 -- has a site; start year, status, sponsor and modality are its cluster's (mart_cluster_countries).
@@ -16,6 +18,7 @@ WITH trials AS (
         count(DISTINCT cluster_id) AS trials_started,
         count(DISTINCT cluster_id) FILTER (WHERE is_active) AS trials_active,
         sum(sites)::BIGINT AS sites,
+        count(DISTINCT cluster_id) FILTER (WHERE is_industry_led) AS industry_trials,
         round(count(DISTINCT cluster_id) FILTER (WHERE is_industry_led) / count(DISTINCT cluster_id), 4)
             AS industry_share,
         count(DISTINCT lead_sponsor) AS distinct_sponsors
@@ -39,6 +42,7 @@ SELECT
     coalesce(trials.trials_active, 0) AS trials_active,
     coalesce(trials.sites, 0)::BIGINT AS sites,
     trials.industry_share,
+    coalesce(trials.industry_trials, 0) AS industry_trials,
     coalesce(trials.distinct_sponsors, 0) AS distinct_sponsors,
     coalesce(approved.approvals, 0) AS approvals
 FROM trials

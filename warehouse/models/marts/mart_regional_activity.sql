@@ -1,4 +1,6 @@
 -- Grain: one row per region x start year x phase x modality (NULLs: unknown year or phase).
+-- industry_trials: the numerator of industry_share (industry-led trials), so a dashboard that sums rows can
+-- recompute the share as sum(industry_trials) / sum(trials_started) instead of averaging shares.
 -- Counts clusters, not registry records: a trial registered in several registries counts
 -- once (trial_clusters), in every region where any of its records has a site, with its
 -- cluster's start year, phase, status, sponsor and modality (mart_cluster_countries). Every
@@ -18,6 +20,7 @@ WITH trials AS (
         count(DISTINCT cluster_id) FILTER (WHERE is_active) AS trials_active,
         sum(sites)::BIGINT AS sites,
         count(DISTINCT lead_sponsor) AS distinct_sponsors,
+        count(DISTINCT cluster_id) FILTER (WHERE is_industry_led) AS industry_trials,
         round(count(DISTINCT cluster_id) FILTER (WHERE is_industry_led) / count(DISTINCT cluster_id), 4)
             AS industry_share
     FROM mart_cluster_countries
@@ -43,6 +46,7 @@ SELECT
     coalesce(trials.trials_active, 0) AS trials_active,
     coalesce(trials.sites, 0)::BIGINT AS sites,
     trials.industry_share,
+    coalesce(trials.industry_trials, 0) AS industry_trials,
     coalesce(trials.distinct_sponsors, 0) AS distinct_sponsors,
     coalesce(approved.approvals, 0) AS approvals
 FROM trials
