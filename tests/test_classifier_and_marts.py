@@ -276,10 +276,12 @@ def test_every_record_and_cluster_has_exactly_one_modality(warehouse: Path) -> N
 
 
 PRE_MODALITY_REGIONAL = """
-    SELECT region, start_year, phase, count(DISTINCT cluster_id), 
+    SELECT region, start_year, phase, count(DISTINCT cluster_id),
         count(DISTINCT cluster_id) FILTER (WHERE is_active),
         sum(sites)::BIGINT
-    FROM mart_cluster_countries GROUP BY ALL
+    FROM mart_cluster_countries
+    WHERE coalesce(overall_status, 'UNKNOWN') NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING')
+    GROUP BY ALL
 """
 SUMMED_REGIONAL = """
     SELECT region, start_year, phase, sum(trials_started)::BIGINT,
@@ -287,10 +289,12 @@ SUMMED_REGIONAL = """
     FROM mart_regional_activity GROUP BY ALL HAVING sum(trials_started) > 0
 """
 PRE_MODALITY_COUNTRY = """
-    SELECT country_code, start_year, count(DISTINCT cluster_id), 
+    SELECT country_code, start_year, count(DISTINCT cluster_id),
         count(DISTINCT cluster_id) FILTER (WHERE is_active),
         sum(sites)::BIGINT
-    FROM mart_cluster_countries GROUP BY ALL
+    FROM mart_cluster_countries
+    WHERE coalesce(overall_status, 'UNKNOWN') NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING')
+    GROUP BY ALL
 """
 SUMMED_COUNTRY = """
     SELECT country_code, start_year, sum(trials_started)::BIGINT,
@@ -395,3 +399,19 @@ def test_industry_share_travels_with_its_numerator(warehouse: Path, mart: str) -
     finally:
         con.close()
     assert mismatched == 0 and over == 0
+
+
+def test_started_trials_leave_out_withdrawn_and_not_yet_recruiting_ones(warehouse: Path) -> None:
+    marts = _rows(
+        warehouse,
+        "SELECT sum(trials_started), sum(trials_withdrawn), sum(trials_not_yet_recruiting) "
+        "FROM mart_country_activity",
+    )[0]
+    clusters = _rows(
+        warehouse,
+        "SELECT count(*) FILTER (WHERE coalesce(overall_status, 'UNKNOWN') "
+        "NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING')), "
+        "count(*) FILTER (WHERE overall_status = 'WITHDRAWN'), "
+        "count(*) FILTER (WHERE overall_status = 'NOT_YET_RECRUITING') FROM mart_cluster_countries",
+    )[0]
+    assert marts == clusters and marts[1] > 0 and marts[2] > 0

@@ -6,7 +6,7 @@
 -- modality, cell_source, target: the classification (trial_classification) of the preferred record
 -- that is CGT, else the preferred record's ('not CGT'): one modality per cluster, so marts add up.
 -- lead_sponsor: the preferred record's that names one; end_year: its completion (else primary
--- completion) year. preference is unique within a cluster, so every arg_min below has one winner;
+-- completion) year; overall_status: the preferred record's that is known. preference is unique within a cluster, so every arg_min below has one winner;
 -- the cluster_facts columns are one value per cluster, taken with min() once joined per country.
 WITH member AS (
     SELECT clusters.cluster_id, clusters.preference, trials.*, classes.is_cgt, classes.modality,
@@ -24,6 +24,8 @@ cluster_facts AS (
         arg_min(is_active, preference) FILTER (WHERE coalesce(overall_status, 'UNKNOWN') <> 'UNKNOWN')
             AS is_active,
         arg_min(is_industry_led, preference) FILTER (WHERE lead_sponsor_class IS NOT NULL) AS is_industry_led,
+        arg_min(overall_status, preference) FILTER (WHERE coalesce(overall_status, 'UNKNOWN') <> 'UNKNOWN')
+            AS overall_status,
         arg_min(lead_sponsor, preference) FILTER (WHERE lead_sponsor IS NOT NULL) AS lead_sponsor,
         arg_min(lead_sponsor_class, preference) FILTER (WHERE lead_sponsor IS NOT NULL) AS lead_sponsor_class,
         arg_min(end_year, preference) FILTER (WHERE end_year IS NOT NULL) AS end_year,
@@ -54,7 +56,8 @@ SELECT
     min(cluster_facts.classification.target) AS target,
     min(cluster_facts.lead_sponsor) AS lead_sponsor,
     min(cluster_facts.lead_sponsor_class) AS lead_sponsor_class,
-    min(cluster_facts.end_year) AS end_year
+    min(cluster_facts.end_year) AS end_year,
+    min(cluster_facts.overall_status) AS overall_status
 FROM record_country
 JOIN cluster_facts USING (cluster_id)
 GROUP BY cluster_id, country_code

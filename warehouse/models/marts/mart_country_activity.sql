@@ -1,6 +1,9 @@
 -- Grain: one row per country x start year x modality (start_year NULL: no record of the trial gives one).
--- industry_trials: the numerator of industry_share (industry-led trials), so a dashboard that sums rows can
--- recompute the share as sum(industry_trials) / sum(trials_started) instead of averaging shares.
+-- trials_started counts trials that started or will not say (withdrawn and not-yet-recruiting trials are
+-- counted apart in trials_withdrawn and trials_not_yet_recruiting); trials_active, sites, sponsors and the
+-- industry figures are of started trials. industry_trials: the numerator of industry_share (industry-led
+-- trials), so a dashboard that sums rows recomputes the share as sum(industry_trials) / sum(trials_started)
+-- instead of averaging shares.
 -- Counts clusters, not registry records: a trial registered at ClinicalTrials.gov, EUCTR and a
 -- national registry counts once (trial_clusters), in every country where any of its records
 -- has a site; start year, status, sponsor and modality are its cluster's (mart_cluster_countries).
@@ -15,14 +18,21 @@ WITH trials AS (
         min(region) AS region,
         start_year,
         modality,
-        count(DISTINCT cluster_id) AS trials_started,
-        count(DISTINCT cluster_id) FILTER (WHERE is_active) AS trials_active,
-        sum(sites)::BIGINT AS sites,
-        count(DISTINCT cluster_id) FILTER (WHERE is_industry_led) AS industry_trials,
-        round(count(DISTINCT cluster_id) FILTER (WHERE is_industry_led) / count(DISTINCT cluster_id), 4)
-            AS industry_share,
-        count(DISTINCT lead_sponsor) AS distinct_sponsors
-    FROM mart_cluster_countries
+        count(DISTINCT cluster_id) FILTER (WHERE started) AS trials_started,
+        count(DISTINCT cluster_id) FILTER (WHERE started AND is_active) AS trials_active,
+        count(DISTINCT cluster_id) FILTER (WHERE overall_status = 'NOT_YET_RECRUITING')
+            AS trials_not_yet_recruiting,
+        count(DISTINCT cluster_id) FILTER (WHERE overall_status = 'WITHDRAWN') AS trials_withdrawn,
+        coalesce(sum(sites) FILTER (WHERE started), 0)::BIGINT AS sites,
+        count(DISTINCT cluster_id) FILTER (WHERE started AND is_industry_led) AS industry_trials,
+        round(count(DISTINCT cluster_id) FILTER (WHERE started AND is_industry_led)
+            / nullif(count(DISTINCT cluster_id) FILTER (WHERE started), 0), 4) AS industry_share,
+        count(DISTINCT lead_sponsor) FILTER (WHERE started) AS distinct_sponsors
+    FROM (
+        SELECT *,
+            coalesce(overall_status, 'UNKNOWN') NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING') AS started
+        FROM mart_cluster_countries
+    )
     GROUP BY country_code, start_year, modality
 ),
 approved AS (
@@ -40,6 +50,8 @@ SELECT
     coalesce(trials.modality, approved.modality) AS modality,
     coalesce(trials.trials_started, 0) AS trials_started,
     coalesce(trials.trials_active, 0) AS trials_active,
+    coalesce(trials.trials_not_yet_recruiting, 0) AS trials_not_yet_recruiting,
+    coalesce(trials.trials_withdrawn, 0) AS trials_withdrawn,
     coalesce(trials.sites, 0)::BIGINT AS sites,
     trials.industry_share,
     coalesce(trials.industry_trials, 0) AS industry_trials,
