@@ -280,7 +280,7 @@ PRE_MODALITY_REGIONAL = """
         count(DISTINCT cluster_id) FILTER (WHERE is_active),
         sum(sites)::BIGINT
     FROM mart_cluster_countries
-    WHERE coalesce(overall_status, 'UNKNOWN') NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING')
+    WHERE is_started
     GROUP BY ALL
 """
 SUMMED_REGIONAL = """
@@ -293,7 +293,7 @@ PRE_MODALITY_COUNTRY = """
         count(DISTINCT cluster_id) FILTER (WHERE is_active),
         sum(sites)::BIGINT
     FROM mart_cluster_countries
-    WHERE coalesce(overall_status, 'UNKNOWN') NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING')
+    WHERE is_started
     GROUP BY ALL
 """
 SUMMED_COUNTRY = """

@@ -101,6 +101,12 @@ def check_database_file(db_path: Path) -> None:
         raise NotAWarehouse(f"{db_path} is not a DuckDB database (its header lacks DuckDB's magic bytes)")
 
 
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """The column names a table has (empty when it does not exist), for schemas that grew over releases."""
+    query = "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+    return {name for (name,) in con.execute(query, [table]).fetchall()}
+
+
 def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     query = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
     return bool(con.execute(query, [table]).fetchall()[0][0])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from warehouse.connect import table_columns
 from warehouse.runs import StagedRun
 
 MAX_SHRINK = 0.10
@@ -41,7 +42,7 @@ def owned_keys(con: duckdb.DuckDBPyConnection, run: StagedRun) -> str:
     Trial tables carry a source column; regulator records are keyed "<source>:<agency id>".
     """
     parent, key = run.tables[0], run.entity_key
-    if _columns(con, parent) & {"source"}:
+    if table_columns(con, parent) & {"source"}:
         return f"SELECT {key} FROM {parent} WHERE source = '{run.source}'"
     return f"SELECT {key} FROM {parent} WHERE split_part({key}, ':', 1) = '{run.source}'"
 
@@ -51,7 +52,7 @@ def profile(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, TablePr
     scope = owned_keys(con, run)
     profiles: dict[str, TableProfile] = {}
     for table in run.tables:
-        columns = sorted(_columns(con, table) - BOOKKEEPING_COLUMNS)
+        columns = sorted(table_columns(con, table) - BOOKKEEPING_COLUMNS)
         counts = ", ".join(["count(*)", *(f'count("{column}")' for column in columns)])
         rows, *filled = con.execute(
             f"SELECT {counts} FROM {table} WHERE {run.entity_key} IN ({scope})"
@@ -108,12 +109,3 @@ def _worse(before: int, after: int) -> bool:
 
 def _pct(before: int, after: int) -> str:
     return f" ({(after - before) / before:+.0%})" if before else ""
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {
-        name
-        for (name,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
-        ).fetchall()
-    }

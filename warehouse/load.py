@@ -32,6 +32,7 @@ from warehouse.connect import (
     connect_reader,
     connect_writer,
     is_refused,
+    table_columns,
 )
 from warehouse.runs import USABLE_WATERMARK, StagedRun, latest_watermark
 
@@ -258,7 +259,9 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
     for table in run.tables:
         con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM changed)")
         # Lineage: the run that wrote each row, and on tables that have the column, the source.
-        lineage = "$run_id AS run_id" + (", $source AS source" if _has_column(con, table, "source") else "")
+        lineage = "$run_id AS run_id" + (
+            ", $source AS source" if "source" in table_columns(con, table) else ""
+        )
         con.execute(
             f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (fetch_seq), {lineage} "
             "FROM read_parquet($files) WHERE fetch_seq IN (SELECT fetch_seq FROM changed)",
@@ -320,15 +323,6 @@ def merge_run(con: duckdb.DuckDBPyConnection, run: StagedRun) -> dict[str, int]:
     )
     counts["loaded"] = loaded
     return counts
-
-
-def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
-            [table, column],
-        ).fetchall()[0][0]
-    )
 
 
 def model_files() -> list[tuple[str, Path]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from warehouse.load import connect_reader
+from warehouse.connect import connect_reader, table_columns
 
 LAST_RUNS = """
 SELECT source, run_id, mode, status, {quality_gate} AS quality_gate, finished_at, rows_fetched,
@@ -32,10 +32,7 @@ def status_tables(db_path: Path) -> list[Section]:
         sections: list[Section] = []
         if "pipeline_runs" in present:
             # Warehouses built before the quality gates gain the column at their next refresh.
-            gate_known = con.sql(
-                "SELECT count(*) FROM information_schema.columns "
-                "WHERE table_name = 'pipeline_runs' AND column_name = 'quality_gate'"
-            ).fetchall()[0][0]
+            gate_known = "quality_gate" in table_columns(con, "pipeline_runs")
             runs = con.sql(LAST_RUNS.format(quality_gate="quality_gate" if gate_known else "NULL"))
             sections.append(("last run per source", runs.columns, runs.fetchall()))
         # Every table the warehouse holds (views are left out: they are computed on read),

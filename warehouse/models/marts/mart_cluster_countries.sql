@@ -6,7 +6,8 @@
 -- modality, cell_source, target: the classification (trial_classification) of the preferred record
 -- that is CGT, else the preferred record's ('not CGT'): one modality per cluster, so marts add up.
 -- lead_sponsor: the preferred record's that names one; end_year: its completion (else primary
--- completion) year; overall_status: the preferred record's that is known. preference is unique within a cluster, so every arg_min below has one winner;
+-- completion) year; overall_status: the preferred record's that is known; is_started: not withdrawn and
+-- not yet recruiting (an unknown status counts as started), what the activity marts count as started. preference is unique within a cluster, so every arg_min below has one winner;
 -- the cluster_facts columns are one value per cluster, taken with min() once joined per country.
 WITH member AS (
     SELECT clusters.cluster_id, clusters.preference, trials.*, classes.is_cgt, classes.modality,
@@ -57,7 +58,9 @@ SELECT
     min(cluster_facts.lead_sponsor) AS lead_sponsor,
     min(cluster_facts.lead_sponsor_class) AS lead_sponsor_class,
     min(cluster_facts.end_year) AS end_year,
-    min(cluster_facts.overall_status) AS overall_status
+    min(cluster_facts.overall_status) AS overall_status,
+    coalesce(min(cluster_facts.overall_status), 'UNKNOWN') NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING')
+        AS is_started
 FROM record_country
 JOIN cluster_facts USING (cluster_id)
 GROUP BY cluster_id, country_code

@@ -19,21 +19,17 @@ WITH trials AS (
         start_year,
         phase,
         modality,
-        count(DISTINCT cluster_id) FILTER (WHERE started) AS trials_started,
-        count(DISTINCT cluster_id) FILTER (WHERE started AND is_active) AS trials_active,
+        count(DISTINCT cluster_id) FILTER (WHERE is_started) AS trials_started,
+        count(DISTINCT cluster_id) FILTER (WHERE is_started AND is_active) AS trials_active,
         count(DISTINCT cluster_id) FILTER (WHERE overall_status = 'NOT_YET_RECRUITING')
             AS trials_not_yet_recruiting,
         count(DISTINCT cluster_id) FILTER (WHERE overall_status = 'WITHDRAWN') AS trials_withdrawn,
-        coalesce(sum(sites) FILTER (WHERE started), 0)::BIGINT AS sites,
-        count(DISTINCT cluster_id) FILTER (WHERE started AND is_industry_led) AS industry_trials,
-        round(count(DISTINCT cluster_id) FILTER (WHERE started AND is_industry_led)
-            / nullif(count(DISTINCT cluster_id) FILTER (WHERE started), 0), 4) AS industry_share,
-        count(DISTINCT lead_sponsor) FILTER (WHERE started) AS distinct_sponsors
-    FROM (
-        SELECT *,
-            coalesce(overall_status, 'UNKNOWN') NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING') AS started
-        FROM mart_cluster_countries
-    )
+        coalesce(sum(sites) FILTER (WHERE is_started), 0)::BIGINT AS sites,
+        count(DISTINCT cluster_id) FILTER (WHERE is_started AND is_industry_led) AS industry_trials,
+        round(count(DISTINCT cluster_id) FILTER (WHERE is_started AND is_industry_led)
+            / nullif(count(DISTINCT cluster_id) FILTER (WHERE is_started), 0), 4) AS industry_share,
+        count(DISTINCT lead_sponsor) FILTER (WHERE is_started) AS distinct_sponsors
+    FROM mart_cluster_countries
     GROUP BY region, start_year, phase, modality
 ),
 regional_firsts AS (
