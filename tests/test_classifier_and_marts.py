@@ -143,7 +143,7 @@ def test_a_product_row_without_a_public_source_is_refused(tmp_path: Path) -> Non
 def test_cell_source_and_delivery_come_with_the_label() -> None:
     got = classify_texts([("a", "UCART19 allogeneic CAR-T"), ("b", "voretigene neparvovec")])
     assert (got["a"]["cell_source"], got["a"]["delivery"]) == ("allogeneic", "ex vivo")
-    assert (got["b"]["cell_source"], got["b"]["delivery"]) == ("not applicable", "in vivo")
+    assert (got["b"]["cell_source"], got["b"]["delivery"]) == ("in vivo", "in vivo")
 
 
 # --- quality floor (docs/classifier.md records the figures) -----------------------------------------
@@ -181,9 +181,15 @@ def test_replay_car_t_set_is_classified_car_t_with_targets(warehouse: Path) -> N
     assert figures["ctgov_trials"] == 2274
     # CAR-T >= 95% cannot hold with correct labels: 134 of the 2,274 are CAR-NK/CAR-macrophage/CAR-DC
     # trials, a separate modality, and about 40 have no CAR product at all (docs/classifier.md). 95%
-    # holds for CAR cell therapies of any kind, which is what the replay's source counts as CAR-T.
-    assert figures["car_t_share"] >= 0.90
+    # holds for CAR cell therapies of any kind, which is what the replay's source counts as CAR-T. Since rules
+    # 2026.12.5 the 27 in vivo CAR trials are a modality of their own ("in vivo CAR"), counted among CAR cells.
+    assert figures["car_t_share"] >= 0.88
     assert figures["car_any_share"] >= 0.96
+    source, role = figures["cell_source_and_role"]
+    assert source.recall("autologous") >= 0.95 and source.precision("autologous") >= 0.95
+    agreement = sum(source.true_positive.values()) / sum(source.support.values())
+    assert agreement >= 0.95
+    assert sum(role.true_positive.values()) / sum(role.support.values()) >= 0.95
     assert figures["car_t_with_target_share"] >= 0.80
     registry_cgt, registry_modality = figures["genuine_registry_records"]
     assert sum(registry_cgt.support.values()) >= 95

@@ -23,7 +23,9 @@ RULES_DIR = WAREHOUSE_DIR / "rules"
 RULES_FILE = RULES_DIR / "modality_rules.csv"
 PRODUCTS_FILE = RULES_DIR / "products.csv"
 CLASSIFY_SQL = RULES_DIR / "classify.sql"
-KINDS = ("modality", "target", "cell_source")
+CELL_SOURCE_DEFAULTS_FILE = RULES_DIR / "cell_source_defaults.csv"
+CELL_SOURCES = ("autologous", "allogeneic", "in vivo", "not applicable")
+KINDS = ("modality", "target", "cell_source", "role")
 FIELDS = ("text", "summary", "text+summary", "flags")
 COLUMNS = ("rule_id", "kind", "field", "pattern", "label", "cell_source", "delivery", "note")
 PRODUCT_COLUMNS = (
@@ -40,6 +42,7 @@ PRODUCT_COLUMNS = (
 MODALITIES = (
     "CAR-T",
     "CAR-NK and other CAR cells",
+    "in vivo CAR",
     "TCR-T",
     "TIL",
     "other gene-modified cell therapy",
@@ -64,6 +67,10 @@ CATCH_ALL_MODALITIES = (
     "unclassified CGT",
     "not CGT",
 )
+# cgt_role labels a role rule may give; a CGT record no role rule fires on is 'investigational'.
+ROLES = ("investigational", "follow-up", "population")
+# Modalities whose records carry a target antigen (an engineered receptor: CAR or TCR).
+TARGETED_MODALITIES = ("CAR-T", "CAR-NK and other CAR cells", "in vivo CAR", "TCR-T")
 # A target named in a summary counts only beside CAR wording ("CD19 CAR-T", "CAR T cells targeting
 # B7-H3"): summaries also name the antigens of earlier treatments ("after anti-CD20 antibodies").
 SUMMARY_TARGET_CONTEXT = (
@@ -100,7 +107,7 @@ def product_rules(path: Path = PRODUCTS_FILE) -> list[dict[str, str]]:
             )
         if not product["source_url"].startswith("https://"):
             raise ValueError(f"{path}: product {product['product_id']} has no https source_url")
-        if product["cell_source"] not in ("autologous", "allogeneic", "not applicable", ""):
+        if product["cell_source"] not in (*CELL_SOURCES, ""):
             raise ValueError(
                 f"{path}: product {product['product_id']}: unknown cell_source {product['cell_source']!r}"
             )
@@ -151,12 +158,40 @@ def read_rules(path: Path = RULES_FILE, products_path: Path | None = PRODUCTS_FI
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown field {row['field']!r}")
         if row["kind"] not in KINDS:
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown kind {row['kind']!r}")
+        if row["kind"] == "cell_source" and row["label"] not in ("autologous", "allogeneic", "ignore"):
+            raise ValueError(f"{path}: rule {row['rule_id']}: unknown cell source {row['label']!r}")
+        if row["kind"] == "role" and row["label"] not in ROLES:
+            raise ValueError(f"{path}: rule {row['rule_id']}: unknown role {row['label']!r}")
         if row["kind"] == "modality" and row["label"] not in MODALITIES:
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown modality {row['label']!r}")
+        if row["cell_source"] and row["cell_source"] not in CELL_SOURCES:
+            raise ValueError(f"{path}: rule {row['rule_id']}: unknown cell_source {row['cell_source']!r}")
         if row["rule_id"] in seen:
             raise ValueError(f"{path}: rule id {row['rule_id']} appears twice")
         seen.add(row["rule_id"])
     return Rules(version=version, rows=rows)
+
+
+def read_cell_source_defaults(path: Path = CELL_SOURCE_DEFAULTS_FILE) -> list[dict[str, str]]:
+    """The documented default cell source per modality (used only when no text or product says it)."""
+    rows = _csv_rows(path)
+    for row in rows:
+        if tuple(row) != ("modality", "cell_source", "reason") or None in row.values():
+            raise ValueError(f"{path}: every row needs modality, cell_source and reason")
+        if row["modality"] not in MODALITIES or row["cell_source"] not in CELL_SOURCES:
+            raise ValueError(f"{path}: unknown modality or cell_source in {row}")
+    return rows
+
+
+def install_cell_source_defaults(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "CREATE OR REPLACE TABLE cell_source_defaults "
+        "(modality VARCHAR PRIMARY KEY, cell_source VARCHAR, reason VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO cell_source_defaults VALUES (?, ?, ?)",
+        [[row["modality"], row["cell_source"], row["reason"]] for row in read_cell_source_defaults()],
+    )
 
 
 def _literal(text: str) -> str:
@@ -212,6 +247,27 @@ def install_classifier(con: duckdb.DuckDBPyConnection, rules: Rules | None = Non
         "CREATE OR REPLACE MACRO summary_target_rule_hits(t) AS "
         f"regexp_extract_all(t, {_literal(summary_target if targets else '$^')})"
     )
+    summary_cell_source = "|".join(
+        f"(?:{row['pattern'].replace('[^|]', '[^|.]')})"
+        for row in rules.rows
+        if row["kind"] == "cell_source" and row["field"] in ("summary", "text+summary")
+    )
+    con.execute(
+        "CREATE OR REPLACE MACRO summary_cell_source_rule_hits(t) AS "
+        f"regexp_extract_all(t, {_literal(summary_cell_source or '$^')})"
+    )
+    summary_role = "|".join(
+        f"(?:{row['pattern'].replace('[^|]', '[^|.]')})"
+        for row in rules.rows
+        if row["kind"] == "role" and row["field"] in ("summary", "text+summary")
+    )
+    con.execute(
+        "CREATE OR REPLACE MACRO summary_role_rule_hits(t) AS "
+        f"regexp_extract_all(t, {_literal(summary_role or '$^')})"
+    )
+    install_cell_source_defaults(con)
     catch_all = ", ".join(_literal(label) for label in CATCH_ALL_MODALITIES)
     con.execute(f"CREATE OR REPLACE MACRO is_catch_all_modality(label) AS label IN ({catch_all})")
+    car_family = ", ".join(_literal(label) for label in TARGETED_MODALITIES)
+    con.execute(f"CREATE OR REPLACE MACRO is_car_family_modality(label) AS label IN ({car_family})")
     con.execute(CLASSIFY_SQL.read_text(encoding="utf-8"))

@@ -26,6 +26,7 @@ from warehouse.load import connect_reader
 
 HAND_LABELLED = WAREHOUSE_DIR / "classifier_eval.csv"
 GENUINE_LABELLED = WAREHOUSE_DIR / "classifier_eval_genuine.csv"
+CELL_SOURCE_LABELLED = WAREHOUSE_DIR / "classifier_eval_cell_source.csv"
 DEFAULT_EMA_REPORT_DIR = shared_dir() / "samples" / "ema"
 DEFAULT_CTGOV_SAMPLES_DIR = shared_dir() / "samples" / "ctgov"
 CLASSIFIER_INPUT_SQL = MODELS_DIR / "staging" / "stg_trial_classifier_input.sql"
@@ -230,7 +231,7 @@ def warehouse_figures(db_path: Path) -> dict[str, object]:
         total, car_t, car_any, with_target = con.sql(
             """
             SELECT count(*), count(*) FILTER (WHERE modality = 'CAR-T'),
-                count(*) FILTER (WHERE modality IN ('CAR-T', 'CAR-NK and other CAR cells')),
+                count(*) FILTER (WHERE modality IN ('CAR-T', 'CAR-NK and other CAR cells', 'in vivo CAR')),
                 count(*) FILTER (WHERE modality = 'CAR-T' AND target IS NOT NULL)
             FROM trial_classification JOIN trials USING (trial_id)
             WHERE trials.source = 'ctgov'
@@ -251,6 +252,7 @@ def warehouse_figures(db_path: Path) -> dict[str, object]:
             ).fetchall()
             if trial_id in labels
         }
+        source_and_role = cell_source_and_role(con)
         atimp = con.sql(
             """
             SELECT flags.trial_id, bool_or(flags.is_atimp), any_value(classes.is_cgt)
@@ -269,7 +271,36 @@ def warehouse_figures(db_path: Path) -> dict[str, object]:
         "ctgov_modality_mix": mix,
         "euctr_atimp_agreement": [(trial, flag, cgt) for trial, flag, cgt in atimp],
         "genuine_registry_records": score_cgt_and_modality(labelled, labels),
+        "cell_source_and_role": source_and_role,
     }
+
+
+def cell_source_and_role(
+    con: duckdb.DuckDBPyConnection, path: Path = CELL_SOURCE_LABELLED
+) -> tuple[Scores, Scores]:
+    """Cell source and cgt_role against hand labels of 220 replay CAR trials (a reader's, not the rules').
+
+    Trials the reader marked 'unclear' (no cell source can be told from the record) are left out of the
+    cell-source score; the reader's 'default' labels follow the same convention as the classifier's defaults.
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        expected = {row["trial_id"]: row for row in csv.DictReader(handle)}
+    predicted = {
+        trial_id: (cell_source, basis, role, evidence)
+        for trial_id, cell_source, basis, role, evidence in con.execute(
+            "SELECT trial_id, cell_source, cell_source_basis, cgt_role, cell_source_evidence"
+            " FROM trial_classification"
+        ).fetchall()
+    }
+    source, role = Scores(), Scores()
+    for trial_id, row in sorted(expected.items()):
+        if trial_id not in predicted:
+            continue
+        cell_source, basis, cgt_role, evidence = predicted[trial_id]
+        if row["cell_source"] != "unclear":
+            source.add(trial_id, row["cell_source"], cell_source or "not CGT", f"{basis}: {evidence}")
+        role.add(trial_id, row["cgt_role"], cgt_role or "not CGT", row["reason"])
+    return source, role
 
 
 def report(
@@ -319,4 +350,10 @@ def report(
         registry_cgt, registry_modality = figures["genuine_registry_records"]
         table("Warehouse: genuine EUCTR, CTIS and ICTRP records, hand-labelled: CGT vs not CGT", registry_cgt)
         table("Warehouse: genuine EUCTR, CTIS and ICTRP records: modality", registry_modality)
+        source, role = figures["cell_source_and_role"]
+        table(
+            f"Warehouse: cell source vs hand labels of replay CAR trials ({CELL_SOURCE_LABELLED.name})",
+            source,
+        )
+        table("Warehouse: cgt_role vs the same hand labels", role)
     return "\n".join(lines).lstrip("\n")
