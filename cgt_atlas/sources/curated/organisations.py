@@ -110,13 +110,17 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
         "CREATE OR REPLACE TEMP TABLE alias_rows AS SELECT organisation_id, alias, "
         "organisation_key(alias) AS alias_key, relation, source_url, note, fetch_seq FROM alias_frame"
     )
-    # The parent's hash covers its aliases too: an alias added or changed reloads its organisation.
+    # The parent's hash covers its aliases too (an alias added or changed reloads its organisation),
+    # and leaves out fetch_seq, so a row added above another does not reload it.
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE organisation_rows AS
         SELECT o.organisation_id, o."name", o.org_type, o.hq_country_code, c.region AS hq_region,
             o.source_url, o.note,
-            hash(to_json(o), (SELECT to_json(list(a ORDER BY a.alias)) FROM alias_rows AS a
+            hash(to_json(struct_pack(o.organisation_id, o."name", o.org_type, o.hq_country_code, o.source_url,
+                o.note)), (
+                SELECT to_json(list(struct_pack(a.alias, a.alias_key, a.relation, a.source_url, a.note)
+                    ORDER BY a.alias)) FROM alias_rows AS a
                 WHERE a.organisation_id = o.organisation_id), $fingerprint)::UBIGINT AS content_hash,
             o.fetch_seq
         FROM organisation_frame AS o
