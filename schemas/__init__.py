@@ -1,7 +1,8 @@
 """pandera models of the canonical tables: what every source must hand the warehouse."""
 
-from schemas import approvals, registries, trials
+from schemas import approvals, organisations, registries, trials
 from schemas.approvals import ApplicationNotGranted, Approval, RegulatoryRecord
+from schemas.organisations import Organisation, OrganisationAlias
 from schemas.registries import EuctrMemberState, IctrpRecord, TrialAtimpFlags
 from schemas.trials import (
     Trial,
@@ -12,8 +13,18 @@ from schemas.trials import (
     TrialSponsor,
 )
 
-TABLE_MODELS = {**trials.TABLE_MODELS, **registries.TABLE_MODELS, **approvals.TABLE_MODELS}
-TABLE_KEYS = {**trials.TABLE_KEYS, **registries.TABLE_KEYS, **approvals.TABLE_KEYS}
+TABLE_MODELS = {
+    **trials.TABLE_MODELS,
+    **registries.TABLE_MODELS,
+    **approvals.TABLE_MODELS,
+    **organisations.TABLE_MODELS,
+}
+TABLE_KEYS = {
+    **trials.TABLE_KEYS,
+    **registries.TABLE_KEYS,
+    **approvals.TABLE_KEYS,
+    **organisations.TABLE_KEYS,
+}
 
 __all__ = [
     "ApplicationNotGranted",
@@ -23,6 +34,8 @@ __all__ = [
     "TABLE_MODELS",
     "EuctrMemberState",
     "IctrpRecord",
+    "Organisation",
+    "OrganisationAlias",
     "Trial",
     "TrialAtimpFlags",
     "TrialCondition",

@@ -16,10 +16,23 @@ from cgt_atlas.sources import (
     swissmedic,
 )
 from cgt_atlas.sources.base import Source
+from cgt_atlas.sources.curated import organisations
 
 SOURCES: dict[str, Source] = {  # type: ignore[misc]
     module.NAME: module
-    for module in (ctgov, euctr, ctis, ictrp, ema, fda_purplebook, fda_cgt, healthcanada, swissmedic, curated)
+    for module in (
+        ctgov,
+        euctr,
+        ctis,
+        ictrp,
+        ema,
+        fda_purplebook,
+        fda_cgt,
+        healthcanada,
+        swissmedic,
+        curated,
+        organisations,
+    )
 }
 
 

@@ -56,8 +56,13 @@ __all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "default_
 
 
 def default_pages() -> list[Path]:
-    """The seed files themselves: curated rows need no network and no replay folder."""
-    return sorted(CURATED_DIR.glob(PAGE_GLOB))
+    """The approval seed files themselves: curated rows need no network and no replay folder.
+
+    The organisation seeds in the same folder belong to the organisations source.
+    """
+    from cgt_atlas.sources.curated.organisations import SEED_FILES
+
+    return sorted(page for page in CURATED_DIR.glob(PAGE_GLOB) if page.name not in SEED_FILES)
 
 
 def fetch(

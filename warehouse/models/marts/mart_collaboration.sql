@@ -1,25 +1,28 @@
--- Grain: one row per region x start year: the trials (clusters) with a site in the region that started
--- that year, how international they are, and how many were sponsored from another region.
--- multi_region_share: share of those trials with sites in two or more regions; countries_per_trial:
--- mean number of countries (anywhere) per trial; sponsor_region_known: trials whose lead sponsor's
--- country the registry gives (trial_sponsors.country_name: EUCTR only, so far); sponsored_from_elsewhere:
--- of those, trials whose sponsor's country lies in another region than this one.
-WITH cluster_spread AS (
+-- Grain: one row per region x start year: the CGT trials (clusters whose modality is not 'not CGT') with
+-- a site in the region that started that year, how international they are, and how many were sponsored
+-- from another region. multi_region_trials: those with sites in two or more regions (multi_region_share
+-- = multi_region_trials / trials); countries_total: their countries (anywhere) summed
+-- (countries_per_trial = countries_total / trials); sponsor_region_known: trials whose lead sponsor's
+-- organisation has a known region (sponsor_organisations: curated parent, registry address, own site or
+-- single-country sites), split by rule in the sponsor_region_by_* columns; sponsored_from_elsewhere: of
+-- those, trials whose sponsor's region is not this row's region. Counts add up over years, not over
+-- regions (a trial with sites in two regions is in both).
+WITH cgt AS (
+    SELECT * FROM mart_cluster_countries WHERE modality <> 'not CGT'
+),
+cluster_spread AS (
     SELECT cluster_id, count(DISTINCT region) AS regions, count(DISTINCT country_code) AS countries
-    FROM mart_cluster_countries
+    FROM cgt
     GROUP BY cluster_id
 ),
 sponsor_region AS (
-    -- the preferred record's lead sponsor; a record naming leads in two regions: the first region by name
-    SELECT clusters.cluster_id, arg_min(countries.region, (clusters.preference, countries.region)) AS sponsor_region
-    FROM trial_sponsors AS sponsors
-    JOIN trial_clusters AS clusters USING (trial_id)
-    JOIN countries ON lower(countries."name") = lower(trim(sponsors.country_name))
-    WHERE sponsors.role = 'lead'
-    GROUP BY clusters.cluster_id
+    SELECT DISTINCT cgt.cluster_id, orgs.region AS sponsor_region, orgs.country_rule
+    FROM cgt
+    JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = organisation_key(cgt.lead_sponsor)
+    WHERE orgs.region IS NOT NULL
 ),
 regional AS (
-    SELECT DISTINCT cluster_id, region, start_year FROM mart_cluster_countries
+    SELECT DISTINCT cluster_id, region, start_year FROM cgt
 )
 SELECT
     regional.region,
@@ -28,7 +31,13 @@ SELECT
     round(count(*) FILTER (WHERE spread.regions >= 2) / count(*), 4) AS multi_region_share,
     round(avg(spread.countries), 2) AS countries_per_trial,
     count(sponsor.sponsor_region) AS sponsor_region_known,
-    count(*) FILTER (WHERE sponsor.sponsor_region <> regional.region) AS sponsored_from_elsewhere
+    count(*) FILTER (WHERE sponsor.sponsor_region <> regional.region) AS sponsored_from_elsewhere,
+    count(*) FILTER (WHERE spread.regions >= 2) AS multi_region_trials,
+    sum(spread.countries)::BIGINT AS countries_total,
+    count(*) FILTER (WHERE sponsor.country_rule = 'curated') AS sponsor_region_by_curated,
+    count(*) FILTER (WHERE sponsor.country_rule = 'registry address') AS sponsor_region_by_registry_address,
+    count(*) FILTER (WHERE sponsor.country_rule = 'own site') AS sponsor_region_by_own_site,
+    count(*) FILTER (WHERE sponsor.country_rule = 'single-country sites') AS sponsor_region_by_single_country_sites
 FROM regional
 JOIN cluster_spread AS spread USING (cluster_id)
 LEFT JOIN sponsor_region AS sponsor USING (cluster_id)

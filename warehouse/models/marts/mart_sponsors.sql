@@ -1,48 +1,67 @@
--- Grain: one row per region x lead sponsor, for the 25 sponsors leading the most trials (clusters)
--- with a site in the region (ties share a rank, so a region may list a few more). sponsor_class: the
--- registry's class (INDUSTRY, OTHER, NIH, ...); cgt_trials: of those trials, the ones classified CGT;
--- top_modality: the sponsor's most frequent modality there. Both count rows of mart_cluster_countries
--- (trial x country), as mode() did; a tie goes to the first by name, where mode() picked one by chance.
-WITH votes AS (
-    SELECT region, lead_sponsor, 'class' AS kind, lead_sponsor_class AS value, count(*) AS n
-    FROM mart_cluster_countries
-    WHERE lead_sponsor IS NOT NULL AND lead_sponsor_class IS NOT NULL
+-- Grain: one row per region x lead organisation, for the 25 organisations leading the most CGT trials
+-- (clusters) with a site in the region (ties share a rank, so a region may list a few more). Only CGT
+-- trials count (modality other than 'not CGT'), so no organisation without a CGT trial appears. A
+-- cluster's lead sponsor (mart_cluster_countries.lead_sponsor) is mapped to its organisation through
+-- sponsor_organisations: subsidiaries and acquired companies to their curated parent (Juno and Celgene
+-- to Bristol Myers Squibb, Kite to Gilead), any other sponsor to itself. lead_sponsor: the organisation's
+-- name; sponsor_names: the registry spellings merged into it there. sponsor_class: the registry class
+-- (INDUSTRY, OTHER, NIH, ...) of most of its rows; top_modality: its most frequent modality there. Both
+-- count rows of mart_cluster_countries (trial x country); a tie goes to the first by name. cgt_trials
+-- equals trials (kept for the contract). hq_country_code / hq_region: the organisation's country by
+-- country_rule (docs/organisations.md).
+WITH cgt AS (
+    SELECT clusters.*, orgs.organisation_id, orgs.organisation_name, orgs.org_type,
+        orgs.country_code AS hq_country_code, orgs.region AS hq_region, orgs.country_rule
+    FROM mart_cluster_countries AS clusters
+    JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = organisation_key(clusters.lead_sponsor)
+    WHERE clusters.modality <> 'not CGT'
+),
+votes AS (
+    SELECT region, organisation_id, 'class' AS kind, lead_sponsor_class AS value, count(*) AS n
+    FROM cgt
+    WHERE lead_sponsor_class IS NOT NULL
     GROUP BY ALL
     UNION ALL
-    SELECT region, lead_sponsor, 'modality', modality, count(*)
-    FROM mart_cluster_countries
-    WHERE lead_sponsor IS NOT NULL AND modality IS NOT NULL
+    SELECT region, organisation_id, 'modality', modality, count(*)
+    FROM cgt
+    WHERE modality IS NOT NULL
     GROUP BY ALL
 ),
 most_frequent AS (
-    SELECT region, lead_sponsor,
+    SELECT region, organisation_id,
         arg_min(value, (-n, value)) FILTER (WHERE kind = 'class') AS sponsor_class,
         arg_min(value, (-n, value)) FILTER (WHERE kind = 'modality') AS top_modality
     FROM votes
-    GROUP BY region, lead_sponsor
+    GROUP BY region, organisation_id
 ),
-per_sponsor AS (
+per_organisation AS (
     SELECT
         region,
-        lead_sponsor,
+        organisation_id,
+        min(organisation_name) AS lead_sponsor,
+        min(org_type) AS org_type,
+        min(hq_country_code) AS hq_country_code,
+        min(hq_region) AS hq_region,
+        min(country_rule) AS country_rule,
+        string_agg(DISTINCT lead_sponsor, ' | ' ORDER BY lead_sponsor) AS sponsor_names,
         count(DISTINCT cluster_id) AS trials,
         count(DISTINCT cluster_id) FILTER (WHERE is_active) AS trials_active,
-        count(DISTINCT cluster_id) FILTER (WHERE modality <> 'not CGT') AS cgt_trials,
+        count(DISTINCT cluster_id) AS cgt_trials,
         count(DISTINCT country_code) AS countries,
         min(start_year) AS first_start_year,
         max(start_year) AS last_start_year
-    FROM mart_cluster_countries
-    WHERE lead_sponsor IS NOT NULL
-    GROUP BY region, lead_sponsor
+    FROM cgt
+    GROUP BY region, organisation_id
 ),
 ranked AS (
-    SELECT per_sponsor.*, most_frequent.sponsor_class, most_frequent.top_modality,
-        rank() OVER (PARTITION BY per_sponsor.region ORDER BY per_sponsor.trials DESC) AS sponsor_rank
-    FROM per_sponsor
-    LEFT JOIN most_frequent USING (region, lead_sponsor)
+    SELECT per_organisation.*, most_frequent.sponsor_class, most_frequent.top_modality,
+        rank() OVER (PARTITION BY per_organisation.region ORDER BY per_organisation.trials DESC) AS sponsor_rank
+    FROM per_organisation
+    LEFT JOIN most_frequent USING (region, organisation_id)
 )
 SELECT region, sponsor_rank, lead_sponsor, sponsor_class, trials, trials_active, cgt_trials, top_modality,
-    countries, first_start_year, last_start_year
+    countries, first_start_year, last_start_year, organisation_id, org_type, hq_country_code, hq_region,
+    country_rule, sponsor_names
 FROM ranked
 WHERE sponsor_rank <= 25
-ORDER BY region, sponsor_rank, lead_sponsor
+ORDER BY region, sponsor_rank, lead_sponsor, organisation_id

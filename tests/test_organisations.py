@@ -1,0 +1,387 @@
+"""Organisations: the one name normalisation, the curated seeds and their validation, the country
+rules, and on the replay the parent-level sponsor marts (docs/organisations.md)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from cgt_atlas.errors import PageStructureChanged
+from cgt_atlas.landing import new_run_id
+from cgt_atlas.sources.curated import organisations
+from cgt_atlas.staging import split_valid
+from schemas.organisations import COUNTRY_CODES
+from tests.conftest import shared_path
+from tests.registry_helpers import load_replay
+from warehouse.load import build_models, connect_reader, connect_writer
+
+REPLAY_SOURCES = ["ctgov", "euctr", "ictrp", "ema", "curated", "organisations"]
+
+
+def _seed_rows(name: str) -> list[dict[str, str]]:
+    with (organisations.CURATED_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _parse(pages: list[Path]) -> tuple[dict[str, tuple[pl.DataFrame, pl.DataFrame]], list]:
+    parsed = organisations.parse(duckdb.connect(), pages)
+    tables = {
+        table: split_valid(table, relation.pl(), "organisations", "test", "organisation_id")
+        for table, relation in parsed.tables.items()
+    }
+    return tables, parsed.rejected
+
+
+def _key(name: str | None) -> str | None:
+    con = duckdb.connect()
+    con.execute(organisations.MACROS.read_text(encoding="utf-8"))
+    return con.execute("SELECT organisation_key(?)", [name]).fetchone()[0]
+
+
+# --- normalisation ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("M.D. Anderson Cancer Center", "md anderson cancer center"),
+        ("M D Anderson Cancer Center", "md anderson cancer center"),
+        ("MD Anderson Cancer Center", "md anderson cancer center"),
+        ("Hebei Senlang Biotechnology Inc., Ltd.", "hebei senlang biotechnology"),
+        (
+            "Shanghai Unicar-Therapy Bio-medicine Technology Co.,Ltd",
+            "shanghai unicar therapy bio medicine technology",
+        ),
+        ("Cellectis S.A.", "cellectis"),
+        ("AGC Biologics S.p.A.", "agc biologics"),
+        ("Miltenyi Biomedicine GmbH", "miltenyi biomedicine"),
+        ("CRISPR Therapeutics AG", "crispr therapeutics"),
+        ("Université de Genève", "universite de geneve"),
+        ("Bristol-Myers Squibb", "bristol myers squibb"),
+        ("  Kite,   A Gilead Company ", "kite a gilead"),
+        ("Inc.", None),
+        (None, None),
+    ],
+)
+def test_one_normalisation_drops_case_punctuation_accents_and_legal_suffixes(
+    name: str | None, key: str | None
+) -> None:
+    assert _key(name) == key
+
+
+# --- the curated seeds ------------------------------------------------------------------------------
+
+
+def test_every_curated_row_names_an_https_page_and_a_known_country() -> None:
+    orgs = _seed_rows("organisations.csv")
+    aliases = _seed_rows("organisation_aliases.csv")
+    assert orgs and aliases
+    assert all(row["source_url"].startswith("https://") for row in orgs + aliases)
+    assert all(row["hq_country_code"] in COUNTRY_CODES for row in orgs)
+    known = {row["organisation_id"] for row in orgs}
+    assert {row["organisation_id"] for row in aliases} <= known
+
+
+def test_the_seeds_validate_without_a_rejected_row() -> None:
+    tables, rejected = _parse(organisations.default_pages())
+    assert not rejected
+    for table, (valid, quarantined) in tables.items():
+        assert len(quarantined) == 0, (table, quarantined.to_dicts()[:3])
+        assert len(valid) > 0
+    orgs = tables["organisations"][0]
+    assert orgs.get_column("organisation_id").is_unique().all()
+    assert orgs.filter(pl.col("hq_region").is_null()).is_empty()
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+ORG_HEADER = list(organisations.ORGANISATION_COLUMNS)
+ALIAS_HEADER = list(organisations.ALIAS_COLUMNS)
+GOOD_URL = "https://example.org/about"
+
+
+def test_a_bad_seed_row_is_refused_with_the_rule_it_broke(tmp_path: Path) -> None:
+    orgs = _write(
+        tmp_path / "organisations.csv",
+        ORG_HEADER,
+        [
+            ["acme", "Acme", "industry", "US", GOOD_URL, "fine"],
+            ["nowhere", "Nowhere Inc", "industry", "XX", GOOD_URL, "unknown country"],
+            ["plain_http", "Plain", "industry", "FR", "http://example.org", "not https"],
+            ["Bad Id", "Bad", "charity", "DE", GOOD_URL, "bad id and type"],
+        ],
+    )
+    aliases = _write(
+        tmp_path / "organisation_aliases.csv",
+        ALIAS_HEADER,
+        [
+            ["Acme Labs", "acme", "subsidiary", GOOD_URL, "fine"],
+            ["Acme Ltd", "acme", "cousin", GOOD_URL, "unknown relation"],
+            ["Ghost Co", "ghost", "same", GOOD_URL, "names no organisation"],
+        ],
+    )
+    tables, rejected = _parse([orgs, aliases])
+    valid, quarantined = tables["organisations"]
+    assert valid.get_column("organisation_id").to_list() == ["acme"]
+    checks = set(quarantined.get_column("check_name").to_list())
+    assert {
+        "hq_country_code:isin",
+        "source_url:str_matches",
+        "organisation_id:str_matches",
+        "org_type:isin",
+    } <= {check.split("(")[0] for check in checks}
+    alias_valid, alias_quarantined = tables["organisation_aliases"]
+    assert alias_valid.get_column("alias").to_list() == ["Acme Labs"]
+    assert alias_quarantined.get_column("check_name").str.starts_with("relation:isin").any()
+    assert [r.failure_value for r in rejected] == [
+        "alias 'Ghost Co' names organisation_id 'ghost', which organisations.csv does not hold"
+    ]
+
+
+def test_two_spellings_that_normalise_alike_may_not_name_two_parents(tmp_path: Path) -> None:
+    orgs = _write(
+        tmp_path / "organisations.csv",
+        ORG_HEADER,
+        [
+            ["acme", "Acme", "industry", "US", GOOD_URL, ""],
+            ["zenith", "Zenith", "industry", "US", GOOD_URL, ""],
+        ],
+    )
+    aliases = _write(
+        tmp_path / "organisation_aliases.csv",
+        ALIAS_HEADER,
+        [["Nova, Inc.", "acme", "acquired", GOOD_URL, ""], ["NOVA Ltd", "zenith", "acquired", GOOD_URL, ""]],
+    )
+    tables, _ = _parse([orgs, aliases])
+    valid, quarantined = tables["organisation_aliases"]
+    assert valid.is_empty()
+    assert set(quarantined.get_column("check_name")) == {"OrganisationAlias:alias_names_one_organisation"}
+
+
+def test_a_seed_without_its_columns_stops_the_parse(tmp_path: Path) -> None:
+    page = _write(tmp_path / "organisations.csv", ["organisation_id", "name"], [["acme", "Acme"]])
+    with pytest.raises(PageStructureChanged, match="lacks column"):
+        organisations.parse(duckdb.connect(), [page])
+
+
+# --- mapping and country rules on a small hand-made warehouse ---------------------------------------
+
+SPONSORS = [
+    # trial, role, sponsor, class, registry country
+    ("NCT00000001", "lead", "Juno Therapeutics, a Subsidiary of Celgene", "INDUSTRY", None),
+    ("NCT00000002", "lead", "Celgene", "INDUSTRY", None),
+    ("NCT00000003", "lead", "Kite, A Gilead Company", "INDUSTRY", None),
+    ("NCT00000004", "lead", "M.D. Anderson Cancer Center", "OTHER", None),
+    ("NCT00000005", "lead", "Provincial Hospital of Somewhere", "OTHER", None),
+    ("NCT00000006", "lead", "Uncurated Biotech Co., Ltd.", "INDUSTRY", None),
+    ("2020-000001-01", "lead", "Some Foundation", None, "Germany"),
+]
+SITES = [
+    ("NCT00000004", 0, "M D Anderson Cancer Center", "US"),
+    ("NCT00000004", 1, "Hospital Universitario", "ES"),
+    ("NCT00000005", 0, "City Hospital A", "CN"),
+    ("NCT00000005", 1, "City Hospital B", "CN"),
+    ("NCT00000006", 0, "Uncurated Biotech Clinic", "CN"),
+]
+
+
+@pytest.fixture(scope="module")
+def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The curated seeds loaded as a refresh loads them, plus a handful of hand-made sponsor rows."""
+    data = tmp_path_factory.mktemp("small")
+    db = data / "atlas.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CGT_ATLAS_DATA", str(data))
+        load_replay(data / "no-replay", db, ["organisations"], new_run_id())
+    con = connect_writer(db)
+    try:
+        con.executemany(
+            'INSERT INTO trial_sponsors (trial_id, role, "name", sponsor_class, country_name) '
+            "VALUES (?, ?, ?, ?, ?)",
+            SPONSORS,
+        )
+        con.executemany(
+            "INSERT INTO trial_sites (trial_id, site_index, facility, country_code) VALUES (?, ?, ?, ?)",
+            SITES,
+        )
+        build_models(con)
+    finally:
+        con.close()
+    yield db
+
+
+def _organisation(db: Path, sponsor: str) -> tuple:
+    con = connect_reader(db)
+    try:
+        return con.execute(
+            "SELECT organisation_id, country_code, country_rule FROM trial_organisations "
+            "WHERE sponsor_name = ?",
+            [sponsor],
+        ).fetchone()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    ("sponsor", "expected"),
+    [
+        ("Juno Therapeutics, a Subsidiary of Celgene", ("bms", "US", "curated")),
+        ("Celgene", ("bms", "US", "curated")),
+        ("Kite, A Gilead Company", ("gilead", "US", "curated")),
+        # the sponsor is one of its own trial's sites: that site's country, not the Spanish one
+        ("M.D. Anderson Cancer Center", ("md anderson cancer center", "US", "own site")),
+        (
+            "Provincial Hospital of Somewhere",
+            ("provincial hospital of somewhere", "CN", "single-country sites"),
+        ),
+        # an industry sponsor gets a country only from curation, never from where its trials run
+        ("Uncurated Biotech Co., Ltd.", ("uncurated biotech", None, "unknown")),
+        ("Some Foundation", ("some foundation", "DE", "registry address")),
+    ],
+)
+def test_each_spelling_maps_to_its_parent_and_says_which_rule_gave_the_country(
+    small_warehouse: Path, sponsor: str, expected: tuple
+) -> None:
+    assert _organisation(small_warehouse, sponsor) == expected
+
+
+# --- on the replay ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def replay_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    replay = shared_path("replay")
+    data = tmp_path_factory.mktemp("replay")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CGT_ATLAS_DATA", str(data))
+        load_replay(replay, data / "atlas.duckdb", REPLAY_SOURCES, new_run_id())
+    yield data / "atlas.duckdb"
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    con = connect_reader(db)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_bms_and_gilead_are_one_parent_each_in_every_region(replay_warehouse: Path) -> None:
+    rows = _rows(
+        replay_warehouse,
+        "SELECT region, organisation_id, count(*) FROM mart_sponsors "
+        "WHERE organisation_id IN ('bms', 'gilead') GROUP BY ALL",
+    )
+    assert {organisation for _, organisation, _ in rows} == {"bms", "gilead"}
+    assert all(count == 1 for _, _, count in rows)
+    merged = _rows(
+        replay_warehouse,
+        "SELECT count(*) FROM mart_sponsors WHERE organisation_id NOT IN ('bms', 'gilead') AND "
+        "regexp_matches(lower(sponsor_names), 'juno|celgene|kite|bristol')",
+    )
+    assert merged == [(0,)]
+
+
+def test_mart_sponsors_holds_no_sponsor_without_a_cgt_trial(replay_warehouse: Path) -> None:
+    assert _rows(
+        replay_warehouse, "SELECT count(*) FROM mart_sponsors WHERE cgt_trials = 0 OR trials <> cgt_trials"
+    ) == [(0,)]
+    not_cgt_only = _rows(
+        replay_warehouse,
+        """
+        SELECT count(*) FROM sponsor_organisations AS orgs
+        WHERE orgs.organisation_id IN (SELECT organisation_id FROM mart_sponsors)
+          AND NOT EXISTS (
+            SELECT 1 FROM mart_cluster_countries AS m
+            WHERE organisation_key(m.lead_sponsor) = orgs.sponsor_key AND m.modality <> 'not CGT')
+          AND NOT EXISTS (
+            SELECT 1 FROM sponsor_organisations AS other JOIN mart_cluster_countries AS m
+                ON organisation_key(m.lead_sponsor) = other.sponsor_key
+            WHERE other.organisation_id = orgs.organisation_id AND m.modality <> 'not CGT')
+        """,
+    )
+    assert not_cgt_only == [(0,)]
+
+
+def test_sponsor_region_is_known_for_at_least_80_percent_of_cgt_trials(replay_warehouse: Path) -> None:
+    known, trials = _rows(
+        replay_warehouse, "SELECT sum(sponsor_region_known), sum(trials) FROM mart_collaboration"
+    )[0]
+    assert known / trials >= 0.80
+    by_rule = _rows(
+        replay_warehouse,
+        "SELECT sum(sponsor_region_by_curated + sponsor_region_by_registry_address "
+        "+ sponsor_region_by_own_site + sponsor_region_by_single_country_sites) FROM mart_collaboration",
+    )
+    assert by_rule == [(known,)]
+    assert _rows(
+        replay_warehouse,
+        "SELECT count(*) FROM mart_collaboration WHERE sponsored_from_elsewhere > sponsor_region_known "
+        "OR multi_region_trials > trials",
+    ) == [(0,)]
+
+
+def _industry_coverage(db: Path) -> tuple[int, int]:
+    """Industry-led CGT trial records, and those whose lead sponsor maps to a curated parent."""
+    return _rows(
+        db,
+        """
+        SELECT count(DISTINCT o.trial_id) FILTER (WHERE o.is_curated), count(DISTINCT o.trial_id)
+        FROM trial_organisations AS o
+        JOIN stg_trials AS t USING (trial_id)
+        JOIN trial_classification AS c USING (trial_id)
+        WHERE o.role = 'lead' AND c.is_cgt AND t.lead_sponsor_class = 'INDUSTRY'
+        """,
+    )[0]
+
+
+def test_curated_parents_cover_what_was_measured_of_industry_cgt_trials(replay_warehouse: Path) -> None:
+    covered, industry = _industry_coverage(replay_warehouse)
+    assert covered / industry >= 0.63, (
+        f"{covered} of {industry} industry-led CGT trials map to a curated parent"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 445 of 699 (63.7%): the remaining sponsors, mostly Chinese, have no public https "
+    "page stating their headquarters found yet (docs/organisations.md, 'Not covered')",
+)
+def test_curated_parents_cover_at_least_90_percent_of_industry_cgt_trials(replay_warehouse: Path) -> None:
+    covered, industry = _industry_coverage(replay_warehouse)
+    assert covered / industry >= 0.90, (
+        f"{covered} of {industry} industry-led CGT trials map to a curated parent"
+    )
+
+
+def test_a_second_refresh_changes_no_row(replay_warehouse: Path) -> None:
+    tables = (
+        "organisations",
+        "organisation_aliases",
+        "trial_organisations",
+        "mart_sponsors",
+        "mart_collaboration",
+    )
+
+    def fingerprints() -> dict[str, tuple]:
+        return {
+            table: _rows(replay_warehouse, f"SELECT count(*), sum(hash(t)) FROM {table} AS t")[0]
+            for table in tables
+        }
+
+    before = fingerprints()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CGT_ATLAS_DATA", str(replay_warehouse.parent))
+        load_replay(shared_path("replay"), replay_warehouse, REPLAY_SOURCES, new_run_id())
+    assert fingerprints() == before

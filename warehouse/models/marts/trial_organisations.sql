@@ -1,0 +1,21 @@
+-- Grain: one row per trial x role (lead, collaborator) x sponsor spelling, as trial_sponsors holds it:
+-- the organisation that spelling belongs to (a curated parent, or the spelling's own normalised name)
+-- with its type, country, region, the rule that gave the country (curated, registry address, own site,
+-- single-country sites, unknown) and the evidence; all from sponsor_organisations, matched on
+-- organisation_key(name). A blank sponsor name has no organisation (country_rule 'unknown').
+SELECT
+    sponsors.trial_id,
+    sponsors.role,
+    sponsors."name" AS sponsor_name,
+    sponsors.sponsor_class,
+    orgs.organisation_id,
+    orgs.organisation_name,
+    orgs.org_type,
+    coalesce(orgs.is_curated, false) AS is_curated,
+    orgs.country_code,
+    orgs.region,
+    coalesce(orgs.country_rule, 'unknown') AS country_rule,
+    orgs.evidence
+FROM trial_sponsors AS sponsors
+LEFT JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = organisation_key(sponsors."name")
+ORDER BY sponsors.trial_id, sponsors.role DESC, sponsors."name"
