@@ -3,7 +3,9 @@
 -- counted apart in trials_withdrawn and trials_not_yet_recruiting); trials_active, sites, sponsors and the
 -- industry figures are of started trials. industry_trials: the numerator of industry_share (industry-led
 -- trials), so a dashboard that sums rows recomputes the share as sum(industry_trials) / sum(trials_started)
--- instead of averaging shares.
+-- instead of averaging shares. duplicate_registrations: further registrations of those started trials that
+-- were merged into them as probable duplicates (mart_cluster_countries.registrations - 1), so
+-- trials_started + duplicate_registrations is what the count would be without the duplicate rule.
 -- Counts clusters, not registry records: a trial registered in several registries counts
 -- once (trial_clusters), in every region where any of its records has a site, with its
 -- cluster's start year, phase, status, sponsor and modality (mart_cluster_countries). Every
@@ -28,7 +30,10 @@ WITH trials AS (
         count(DISTINCT cluster_id) FILTER (WHERE is_started AND is_industry_led) AS industry_trials,
         round(count(DISTINCT cluster_id) FILTER (WHERE is_started AND is_industry_led)
             / nullif(count(DISTINCT cluster_id) FILTER (WHERE is_started), 0), 4) AS industry_share,
-        count(DISTINCT lead_sponsor) FILTER (WHERE is_started) AS distinct_sponsors
+        count(DISTINCT lead_sponsor) FILTER (WHERE is_started) AS distinct_sponsors,
+        coalesce(list_sum(list_transform(
+            list(DISTINCT {'cluster': cluster_id, 'extra': registrations - 1}) FILTER (WHERE is_started),
+            lambda merged: merged.extra)), 0)::BIGINT AS duplicate_registrations
     FROM mart_cluster_countries
     GROUP BY region, start_year, phase, modality
 ),
@@ -56,7 +61,8 @@ SELECT
     trials.industry_share,
     coalesce(trials.industry_trials, 0) AS industry_trials,
     coalesce(trials.distinct_sponsors, 0) AS distinct_sponsors,
-    coalesce(approved.approvals, 0) AS approvals
+    coalesce(approved.approvals, 0) AS approvals,
+    coalesce(trials.duplicate_registrations, 0) AS duplicate_registrations
 FROM trials
 FULL OUTER JOIN approved
     ON approved.region = trials.region
