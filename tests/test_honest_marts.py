@@ -4,10 +4,16 @@ and counted once, undated trials on their own row, and every share beside its nu
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
 
+from cgt_atlas.landing import new_run_id
+from cgt_atlas.publish import build_report
+from tests.conftest import shared_path
+from tests.helpers import query
+from tests.registry_helpers import load_replay
 from warehouse.load import build_models, ensure_schema
 
 # trial_id, title, lead sponsor, sponsor class, start date, enrolment, phase, status,
@@ -349,3 +355,60 @@ def test_every_share_sums_back_from_its_numerator(con: duckdb.DuckDBPyConnection
         "WHERE country_code = 'CN'",
     )
     assert china == [(2, 9)]  # Beijing Biotech (once) and Longyao (with Ruijin's copy) lead industry trials
+
+
+# --- on the replay ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def replay_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The replay's trial sources loaded through the same steps as the flow (no Prefect)."""
+    replay = shared_path("replay")
+    data = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CGT_ATLAS_DATA", str(data))
+        load_replay(
+            replay, data / "atlas.duckdb", ["ctgov", "euctr", "ictrp", "ema", "curated"], new_run_id()
+        )
+    return data / "atlas.duckdb"
+
+
+def test_replay_duplicates_found_and_counted_once(replay_db: Path) -> None:
+    pairs = set(query(replay_db, "SELECT trial_id, linked_trial_id FROM probable_duplicates"))
+    # Beijing Biotech's two CAR-NK protocols, each registered twice a month apart
+    assert {("NCT07480213", "NCT07744256"), ("NCT07480941", "NCT07551336")} <= pairs
+    # IM19: same title and sponsor, but 58 vs 9 patients and another phase: two trials
+    assert ("NCT05309213", "NCT05480501") not in pairs
+    clusters, without_rule = query(
+        replay_db,
+        "SELECT count(DISTINCT cluster_id), count(DISTINCT registry_cluster_id) FROM trial_clusters",
+    )[0]
+    assert clusters == without_rule - len(pairs)  # each replay pair is a set of two
+    started, merged = query(
+        replay_db, "SELECT sum(trials_started), sum(duplicate_registrations) FROM mart_country_activity"
+    )[0]
+    assert merged > 0
+    assert (
+        started + merged
+        == query(
+            replay_db,
+            "SELECT count(*) FROM (SELECT DISTINCT registry_cluster_id, country_code FROM trial_clusters "
+            "JOIN trial_sites USING (trial_id) JOIN mart_cluster_countries USING (cluster_id, country_code) "
+            "WHERE is_started)",
+        )[0][0]
+    )
+
+
+def test_replay_undated_trials_are_counted_not_dropped(replay_db: Path) -> None:
+    undated_clusters = query(
+        replay_db, "SELECT count(*) FROM mart_cluster_countries WHERE start_year IS NULL AND is_started"
+    )[0][0]
+    assert undated_clusters > 100
+    assert query(
+        replay_db, "SELECT sum(trials_started) FROM mart_country_activity WHERE start_year IS NULL"
+    ) == [(undated_clusters,)]
+    assert query(
+        replay_db, "SELECT sum(trials_started) > 0 FROM mart_regional_activity WHERE start_year IS NULL"
+    ) == [(True,)]
+    page = build_report(replay_db)
+    assert "undated (no start date)" in page and "is partial" in page
