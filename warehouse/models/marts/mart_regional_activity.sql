@@ -15,7 +15,11 @@
 -- approvals: CGT products first approved in the region that year with that modality
 -- (product_first_approvals); approvals have no phase, so they sit on the phase-NULL row (a row
 -- with trials_started = 0 when no trial of unknown phase started there that year).
-WITH trials AS (
+WITH placed AS (
+    SELECT *, row_number() OVER (PARTITION BY cluster_id, region ORDER BY country_code) = 1 AS first_in_region
+    FROM mart_cluster_countries
+),
+trials AS (
     SELECT
         region,
         start_year,
@@ -31,10 +35,9 @@ WITH trials AS (
         round(count(DISTINCT cluster_id) FILTER (WHERE is_started AND is_industry_led)
             / nullif(count(DISTINCT cluster_id) FILTER (WHERE is_started), 0), 4) AS industry_share,
         count(DISTINCT lead_sponsor) FILTER (WHERE is_started) AS distinct_sponsors,
-        coalesce(list_sum(list_transform(
-            list(DISTINCT {'cluster': cluster_id, 'extra': registrations - 1}) FILTER (WHERE is_started),
-            lambda merged: merged.extra)), 0)::BIGINT AS duplicate_registrations
-    FROM mart_cluster_countries
+        coalesce(sum(registrations - 1) FILTER (WHERE is_started AND first_in_region), 0)::BIGINT
+            AS duplicate_registrations
+    FROM placed
     GROUP BY region, start_year, phase, modality
 ),
 regional_firsts AS (

@@ -71,9 +71,9 @@ shared AS (
     SELECT
         candidate.trial_id,
         candidate.linked_trial_id,
-        list_sort(list(DISTINCT a.item) FILTER (WHERE a.kind = 'intervention')) AS shared_interventions,
-        list_sort(list(DISTINCT a.item) FILTER (WHERE a.kind = 'condition')) AS shared_conditions,
-        list_sort(list(DISTINCT a.item) FILTER (WHERE a.kind = 'site')) AS shared_sites
+        list(DISTINCT a.item ORDER BY a.item) FILTER (WHERE a.kind = 'intervention') AS shared_interventions,
+        list(DISTINCT a.item ORDER BY a.item) FILTER (WHERE a.kind = 'condition') AS shared_conditions,
+        list(DISTINCT a.item ORDER BY a.item) FILTER (WHERE a.kind = 'site') AS shared_sites
     FROM candidate
     JOIN items AS a ON a.trial_id = candidate.trial_id
     JOIN items AS b ON b.trial_id = candidate.linked_trial_id AND b.kind = a.kind AND b.item = a.item
