@@ -322,6 +322,13 @@ def build_report(db_path: Path) -> str:
             FROM mart_regional_activity WHERE modality <> 'not CGT' GROUP BY region ORDER BY region
             """
         ).fetchall()
+        no_site = con.sql(
+            """
+            SELECT count(DISTINCT clusters.cluster_id) FROM trial_clusters AS clusters
+            JOIN trial_classification USING (trial_id)
+            WHERE is_cgt AND clusters.cluster_id NOT IN (SELECT cluster_id FROM mart_cluster_countries)
+            """
+        ).fetchall()[0][0]
         mix = con.sql(
             """
             SELECT region, modality, sum(trials_started) FROM mart_regional_activity
@@ -383,13 +390,14 @@ def build_report(db_path: Path) -> str:
         line_chart(series, REGION_COLOURS),
         "<p class='note'>A trial with sites in two regions counts in both. "
         + (
-            f"{latest_year}, the latest year drawn, is partial: it counts trials started by the time the data "
-            "was fetched. "
+            f"{latest_year}, the latest year drawn, is partial: it counts trials started by the time "
+            "the data was fetched. "
             if latest_year
             else ""
         )
         + "Trials with no start date in any registry cannot be placed on the time axis: they are counted "
-        "per region below (<code>start_year</code> NULL in the marts), never dropped.</p>",
+        "per region below (<code>start_year</code> NULL in the marts), never dropped. "
+        f"{no_site:,} more CGT trials list no site or country in any registry, so no region counts them.</p>",
         _table(
             ["region", "drawn", "undated (no start date)", f"before {FIRST_CHART_YEAR}", "after this year"],
             [tuple(0 if value is None else value for value in row) for row in off_chart],
