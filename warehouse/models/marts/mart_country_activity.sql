@@ -6,6 +6,7 @@
 -- instead of averaging shares. duplicate_registrations: further registrations of those started trials that
 -- were merged into them as probable duplicates (mart_cluster_countries.registrations - 1), so
 -- trials_started + duplicate_registrations is what the count would be without the duplicate rule.
+-- distinct_sponsors is a distinct count: it cannot be summed across rows (a sponsor can lead trials in many).
 -- Counts clusters, not registry records: a trial registered at ClinicalTrials.gov, EUCTR and a
 -- national registry counts once (trial_clusters), in every country where any of its records
 -- has a site; start year, status, sponsor and modality are its cluster's (mart_cluster_countries).

@@ -1,4 +1,4 @@
--- Grain: one row per region x calendar year. A PROXY for manufacturing demand, not a measurement:
+-- Grain: one row per region x calendar year (NULL: trials with no start year). A PROXY for manufacturing demand, not a measurement:
 -- no registry reports batches made. A CGT trial counts as running in a year from its start year to
 -- its completion year (no completion date: to the current year if it is still active, else its start
 -- year only), in every region where it has a site. Each is weighted by how its product is made:

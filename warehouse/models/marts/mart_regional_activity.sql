@@ -6,6 +6,7 @@
 -- instead of averaging shares. duplicate_registrations: further registrations of those started trials that
 -- were merged into them as probable duplicates (mart_cluster_countries.registrations - 1), so
 -- trials_started + duplicate_registrations is what the count would be without the duplicate rule.
+-- distinct_sponsors is a distinct count: it cannot be summed across rows (a sponsor can lead trials in many).
 -- Counts clusters, not registry records: a trial registered in several registries counts
 -- once (trial_clusters), in every region where any of its records has a site, with its
 -- cluster's start year, phase, status, sponsor and modality (mart_cluster_countries). Every
