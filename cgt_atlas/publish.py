@@ -358,6 +358,10 @@ def build_report(db_path: Path) -> str:
             """
         ).fetchall()[0]
         products = con.sql("SELECT count(*) FROM products").fetchall()[0][0]
+        duplicates = con.sql(
+            "SELECT count(*) FROM trial_clusters WHERE registry_cluster_id <> cluster_id AND "
+            "registry_cluster_id = trial_id"
+        ).fetchall()[0][0]
         fresh = freshness(con)
         version = con.sql("SELECT max(rules_version) FROM classifier_rules").fetchall()[0][0]
     finally:
@@ -379,8 +383,9 @@ def build_report(db_path: Path) -> str:
     sections = [
         "<h1>Cell and gene therapy activity by region</h1>",
         f"<p class='sub'>cgt-atlas report, generated {generated} from <code>{_esc(db_path.name)}</code>. "
-        f"Trials are counted once across registries (clusters); modality from classifier rules "
-        f"v{_esc(version)}.</p>",
+        "Trials are counted once across registries (clusters), and so are probable duplicate registrations "
+        f"of one protocol ({duplicates} merged; <code>trial_links.link_kind</code>); modality from "
+        f"classifier rules v{_esc(version)}.</p>",
         "<div class='kpis'>"
         f"<div class='kpi'><b>{totals[0]:,}</b><span>CGT trials (all years)</span></div>"
         f"<div class='kpi'><b>{totals[1]:,}</b><span>CGT trials active now</span></div>"
