@@ -1,6 +1,8 @@
 -- Grain: one row per pair of trial records (trial_id < linked_trial_id) that are probably one protocol
 -- registered twice, under numbers that do not cite each other. Every pair has the same title key
--- (registration_text_key of the brief title, at least four words), neither record is an ICTRP copy of a
+-- (registration_text_key of the brief title, at least four words, carried by at most five records: a title
+-- more records carry is a template a sponsor or network reuses, never a sign of one protocol, and comparing
+-- every pair of a large group would cost the square of its size), neither record is an ICTRP copy of a
 -- loaded native record, the two share no registry number (those are linked already), and one of two rules holds:
 --   same_sponsor: same sponsor key (registration_sponsor_key of the lead sponsor); start dates at most
 --     365 days apart, or one not given; enrolment equal, or one not given; phase equal, or one not given;
@@ -32,14 +34,9 @@ WITH record AS (
     ))
 ),
 titled AS (
-    SELECT * FROM record WHERE length(string_split(title_key, ' ')) >= 4
-),
-items AS (
-    SELECT trial_id, 'intervention' AS kind, registration_text_key("name") AS item FROM trial_interventions
-    UNION
-    SELECT trial_id, 'condition', registration_text_key(condition) FROM trial_conditions
-    UNION
-    SELECT trial_id, 'site', registration_text_key(facility) FROM trial_sites
+    SELECT * FROM record
+    WHERE length(string_split(title_key, ' ')) >= 4
+    QUALIFY count(*) OVER (PARTITION BY title_key) <= 5
 ),
 candidate AS (
     SELECT
@@ -66,6 +63,16 @@ candidate AS (
         JOIN stg_trial_keys AS kb ON kb.key_type = ka.key_type AND kb.key = ka.key
         WHERE ka.trial_id = a.trial_id AND kb.trial_id = b.trial_id
     )
+),
+items AS (
+    SELECT trial_id, 'intervention' AS kind, registration_text_key("name") AS item FROM trial_interventions
+    WHERE trial_id IN (SELECT trial_id FROM candidate UNION SELECT linked_trial_id FROM candidate)
+    UNION
+    SELECT trial_id, 'condition', registration_text_key(condition) FROM trial_conditions
+    WHERE trial_id IN (SELECT trial_id FROM candidate UNION SELECT linked_trial_id FROM candidate)
+    UNION
+    SELECT trial_id, 'site', registration_text_key(facility) FROM trial_sites
+    WHERE trial_id IN (SELECT trial_id FROM candidate UNION SELECT linked_trial_id FROM candidate)
 ),
 shared AS (
     SELECT
