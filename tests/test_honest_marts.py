@@ -243,6 +243,17 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
             "INSERT INTO trial_sponsors (trial_id, name, sponsor_class, role) VALUES (?, ?, ?, 'lead')",
             [trial_id, sponsor, sponsor_class],
         )
+    # ICTRP's copy of the first record: one trial with it by the NCT number, never a pair of its own.
+    connection.execute(
+        "INSERT INTO trials (trial_id, registry, source, title, lead_sponsor, start_date, enrollment) "
+        "VALUES ('ICTRP-NCT90000001', 'ctgov', 'ictrp', 'Dual-Target CAR-NK Cells in Relapsed SCLC', "
+        "'Beijing Biotech', '2026-02-02', 60)"
+    )
+    connection.execute("INSERT INTO ictrp_records (trial_id) VALUES ('ICTRP-NCT90000001')")
+    connection.execute(
+        "INSERT INTO trial_conditions (trial_id, condition) "
+        "VALUES ('ICTRP-NCT90000001', 'Small Cell Lung Cancer')"
+    )
     build_models(connection)
     yield connection
     connection.close()
@@ -302,7 +313,7 @@ def test_a_duplicate_set_counts_once_and_the_rule_can_be_left_out(con: duckdb.Du
         "GROUP BY cluster_id HAVING count(*) > 1 ORDER BY cluster_id",
     )
     assert clusters == [
-        ("NCT90000001", ["NCT90000001", "NCT90000002"], ["NCT90000001", "NCT90000002"]),
+        ("NCT90000001", ["ICTRP-NCT90000001", "NCT90000001", "NCT90000002"], ["NCT90000001", "NCT90000002"]),
         ("NCT90000009", ["NCT90000009", "NCT90000010"], ["NCT90000009", "NCT90000010"]),
     ]
     china = _rows(
