@@ -296,17 +296,39 @@ th{background:#f1f4f8}footer{color:#888;font-size:12px;margin-top:32px}
 """
 
 
+FIRST_CHART_YEAR = 2005
+"""The per-year chart starts here; earlier trials are counted beside it, as undated ones are."""
+
+
 def build_report(db_path: Path) -> str:
     """The HTML report: self-contained (inline CSS and SVG, no scripts, nothing fetched)."""
     con = connect_reader(db_path)
     try:
         by_year = con.sql(
-            """
+            f"""
             SELECT region, start_year, sum(trials_started) FROM mart_regional_activity
-            WHERE modality <> 'not CGT' AND start_year BETWEEN 2005 AND year(current_date)
+            WHERE modality <> 'not CGT' AND start_year BETWEEN {FIRST_CHART_YEAR} AND year(current_date)
             GROUP BY ALL ORDER BY ALL
             """
         ).fetchall()
+        off_chart = con.sql(
+            f"""
+            SELECT region,
+                sum(trials_started) FILTER (
+                    WHERE start_year BETWEEN {FIRST_CHART_YEAR} AND year(current_date)),
+                sum(trials_started) FILTER (WHERE start_year IS NULL),
+                sum(trials_started) FILTER (WHERE start_year < {FIRST_CHART_YEAR}),
+                sum(trials_started) FILTER (WHERE start_year > year(current_date))
+            FROM mart_regional_activity WHERE modality <> 'not CGT' GROUP BY region ORDER BY region
+            """
+        ).fetchall()
+        no_site = con.sql(
+            """
+            SELECT count(DISTINCT clusters.cluster_id) FROM trial_clusters AS clusters
+            JOIN trial_classification USING (trial_id)
+            WHERE is_cgt AND clusters.cluster_id NOT IN (SELECT cluster_id FROM mart_cluster_countries)
+            """
+        ).fetchall()[0][0]
         mix = con.sql(
             """
             SELECT region, modality, sum(trials_started) FROM mart_regional_activity
@@ -336,11 +358,16 @@ def build_report(db_path: Path) -> str:
             """
         ).fetchall()[0]
         products = con.sql("SELECT count(*) FROM products").fetchall()[0][0]
+        duplicates = con.sql(
+            "SELECT count(*) FROM trial_clusters WHERE registry_cluster_id <> cluster_id AND "
+            "registry_cluster_id = trial_id"
+        ).fetchall()[0][0]
         fresh = freshness(con)
         version = con.sql("SELECT max(rules_version) FROM classifier_rules").fetchall()[0][0]
     finally:
         con.close()
 
+    latest_year = max((year for _, year, _ in by_year), default=None)
     series: dict[str, list[tuple[int, float]]] = {}
     for region, year, trials in by_year:
         series.setdefault(region, []).append((year, float(trials)))
@@ -356,8 +383,9 @@ def build_report(db_path: Path) -> str:
     sections = [
         "<h1>Cell and gene therapy activity by region</h1>",
         f"<p class='sub'>cgt-atlas report, generated {generated} from <code>{_esc(db_path.name)}</code>. "
-        f"Trials are counted once across registries (clusters); modality from classifier rules "
-        f"v{_esc(version)}.</p>",
+        "Trials are counted once across registries (clusters), and so are probable duplicate registrations "
+        f"of one protocol ({duplicates} merged; <code>trial_links.link_kind</code>); modality from "
+        f"classifier rules v{_esc(version)}.</p>",
         "<div class='kpis'>"
         f"<div class='kpi'><b>{totals[0]:,}</b><span>CGT trials (all years)</span></div>"
         f"<div class='kpi'><b>{totals[1]:,}</b><span>CGT trials active now</span></div>"
@@ -365,8 +393,21 @@ def build_report(db_path: Path) -> str:
         f"<div class='kpi'><b>{products}</b><span>approved or refused CGT products</span></div></div>",
         "<section id='trials-by-region'><h2>CGT trials started per year, by region</h2>",
         line_chart(series, REGION_COLOURS),
-        "<p class='note'>A trial with sites in two regions counts in both. The latest year is incomplete."
-        "</p></section>",
+        "<p class='note'>A trial with sites in two regions counts in both. "
+        + (
+            f"{latest_year}, the latest year drawn, is partial: it counts trials started by the time "
+            "the data was fetched. "
+            if latest_year
+            else ""
+        )
+        + "Trials with no start date in any registry cannot be placed on the time axis: they are counted "
+        "per region below (<code>start_year</code> NULL in the marts), never dropped. "
+        f"{no_site:,} more CGT trials list no site or country in any registry, so no region counts them.</p>",
+        _table(
+            ["region", "drawn", "undated (no start date)", f"before {FIRST_CHART_YEAR}", "after this year"],
+            [tuple(0 if value is None else value for value in row) for row in off_chart],
+        ),
+        "</section>",
         "<section id='modality-mix'><h2>Modality mix by region</h2>",
         stacked_bars(mix_rows, MODALITY_COLOURS),
         "<p class='note'>Share of each region's CGT trials (all years) by primary modality; the number after "

@@ -9,8 +9,10 @@
 -- completion) year; overall_status: the preferred record's that is known; is_started: not withdrawn and
 -- not yet recruiting (an unknown status counts as started), what the activity marts count as started. preference is unique within a cluster, so every arg_min below has one winner;
 -- the cluster_facts columns are one value per cluster, taken with min() once joined per country.
+-- registrations: the registrations the cluster counts once (distinct registry_cluster_id of its records):
+-- 1, or more when probable duplicate registrations were merged into it.
 WITH member AS (
-    SELECT clusters.cluster_id, clusters.preference, trials.*, classes.is_cgt, classes.modality,
+    SELECT clusters.cluster_id, clusters.preference, clusters.registry_cluster_id, trials.*, classes.is_cgt, classes.modality,
         classes.cell_source, classes.target,
         try_cast(left(coalesce(trials.completion_date, trials.primary_completion_date), 4) AS INTEGER) AS end_year
     FROM trial_clusters AS clusters
@@ -31,7 +33,8 @@ cluster_facts AS (
         arg_min(lead_sponsor_class, preference) FILTER (WHERE lead_sponsor IS NOT NULL) AS lead_sponsor_class,
         arg_min(end_year, preference) FILTER (WHERE end_year IS NOT NULL) AS end_year,
         arg_min({'modality': modality, 'cell_source': cell_source, 'target': target}, (NOT is_cgt, preference))
-            AS classification
+            AS classification,
+        count(DISTINCT registry_cluster_id) AS registrations
     FROM member
     GROUP BY cluster_id
 ),
@@ -60,7 +63,8 @@ SELECT
     min(cluster_facts.end_year) AS end_year,
     min(cluster_facts.overall_status) AS overall_status,
     coalesce(min(cluster_facts.overall_status), 'UNKNOWN') NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING')
-        AS is_started
+        AS is_started,
+    min(cluster_facts.registrations) AS registrations
 FROM record_country
 JOIN cluster_facts USING (cluster_id)
 GROUP BY cluster_id, country_code

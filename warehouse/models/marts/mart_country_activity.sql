@@ -3,7 +3,10 @@
 -- counted apart in trials_withdrawn and trials_not_yet_recruiting); trials_active, sites, sponsors and the
 -- industry figures are of started trials. industry_trials: the numerator of industry_share (industry-led
 -- trials), so a dashboard that sums rows recomputes the share as sum(industry_trials) / sum(trials_started)
--- instead of averaging shares.
+-- instead of averaging shares. duplicate_registrations: further registrations of those started trials that
+-- were merged into them as probable duplicates (mart_cluster_countries.registrations - 1), so
+-- trials_started + duplicate_registrations is what the count would be without the duplicate rule.
+-- distinct_sponsors is a distinct count: it cannot be summed across rows (a sponsor can lead trials in many).
 -- Counts clusters, not registry records: a trial registered at ClinicalTrials.gov, EUCTR and a
 -- national registry counts once (trial_clusters), in every country where any of its records
 -- has a site; start year, status, sponsor and modality are its cluster's (mart_cluster_countries).
@@ -27,7 +30,8 @@ WITH trials AS (
         count(DISTINCT cluster_id) FILTER (WHERE is_started AND is_industry_led) AS industry_trials,
         round(count(DISTINCT cluster_id) FILTER (WHERE is_started AND is_industry_led)
             / nullif(count(DISTINCT cluster_id) FILTER (WHERE is_started), 0), 4) AS industry_share,
-        count(DISTINCT lead_sponsor) FILTER (WHERE is_started) AS distinct_sponsors
+        count(DISTINCT lead_sponsor) FILTER (WHERE is_started) AS distinct_sponsors,
+        coalesce(sum(registrations - 1) FILTER (WHERE is_started), 0)::BIGINT AS duplicate_registrations
     FROM mart_cluster_countries
     GROUP BY country_code, start_year, modality
 ),
@@ -52,7 +56,8 @@ SELECT
     trials.industry_share,
     coalesce(trials.industry_trials, 0) AS industry_trials,
     coalesce(trials.distinct_sponsors, 0) AS distinct_sponsors,
-    coalesce(approved.approvals, 0) AS approvals
+    coalesce(approved.approvals, 0) AS approvals,
+    coalesce(trials.duplicate_registrations, 0) AS duplicate_registrations
 FROM trials
 FULL OUTER JOIN approved
     ON approved.country_code = trials.country_code

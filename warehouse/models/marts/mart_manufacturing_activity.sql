@@ -1,4 +1,4 @@
--- Grain: one row per region x calendar year. A PROXY for manufacturing demand, not a measurement:
+-- Grain: one row per region x calendar year (NULL: trials with no start year). A PROXY for manufacturing demand, not a measurement:
 -- no registry reports batches made. A CGT trial counts as running in a year from its start year to
 -- its completion year (no completion date: to the current year if it is still active, else its start
 -- year only), in every region where it has a site. Each is weighted by how its product is made:
@@ -8,6 +8,8 @@
 -- and every CGT product approved in the region by then counts 10 (commercial supply).
 -- manufacturing_index = 3 x per_patient_trials + 1 x batch_trials + 2 x unclassified_trials
 --                       + 10 x products_on_market.
+-- year NULL: CGT trials no record of which gives a start year, counted on their own row per region (never
+-- dropped) since they can be placed in no year; products_on_market is 0 there.
 WITH cgt AS (
     SELECT DISTINCT cluster_id, region, start_year, end_year, is_active,
         CASE
@@ -16,7 +18,7 @@ WITH cgt AS (
             ELSE 'batch'
         END AS manufacture
     FROM mart_cluster_countries
-    WHERE modality <> 'not CGT' AND start_year IS NOT NULL
+    WHERE modality <> 'not CGT'
 ),
 years AS (
     SELECT unnest(range(min(start_year), year(current_date) + 1)) AS year FROM cgt
@@ -26,6 +28,11 @@ running AS (
     FROM cgt
     JOIN years ON years.year BETWEEN cgt.start_year AND coalesce(
         cgt.end_year, CASE WHEN cgt.is_active THEN year(current_date) ELSE cgt.start_year END)
+    GROUP BY ALL
+    UNION ALL
+    SELECT NULL AS year, region, manufacture, count(DISTINCT cluster_id) AS trials
+    FROM cgt
+    WHERE start_year IS NULL
     GROUP BY ALL
 ),
 market AS (
@@ -38,6 +45,8 @@ market AS (
 grid AS (
     SELECT DISTINCT years.year, regions.region
     FROM years CROSS JOIN (SELECT DISTINCT region FROM cgt UNION SELECT DISTINCT region FROM market) AS regions
+    UNION
+    SELECT DISTINCT NULL, region FROM cgt WHERE start_year IS NULL
 )
 SELECT
     grid.region,
@@ -50,7 +59,7 @@ SELECT
         AS manufacturing_index,
     true AS is_proxy
 FROM grid
-LEFT JOIN running USING (year, region)
-LEFT JOIN market USING (year, region)
+LEFT JOIN running ON running.year IS NOT DISTINCT FROM grid.year AND running.region = grid.region
+LEFT JOIN market ON market.year = grid.year AND market.region = grid.region
 GROUP BY grid.region, grid.year
-ORDER BY grid.region, grid.year
+ORDER BY grid.region, grid.year NULLS LAST

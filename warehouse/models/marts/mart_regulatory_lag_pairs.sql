@@ -2,7 +2,9 @@
 -- product in common or either alone. products_both: products both approved with dates known to the
 -- day; the lag is signed, agency_b's date minus agency_a's (negative = agency_b approved first), as a
 -- median and quartiles over those products. only_a / only_b: products one of the two approved and the
--- other did not (any date), so a pair's coverage is never read from its lags alone.
+-- other did not (any date), so a pair's coverage is never read from its lags alone. The median and
+-- quartiles are over products_both products and cannot be averaged across pairs: recompute them from
+-- mart_regulatory_lag_by_agency.
 WITH approved AS (
     SELECT DISTINCT product_id, agency, approval_date, is_day_precise
     FROM mart_regulatory_lag_by_agency

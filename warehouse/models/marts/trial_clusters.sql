@@ -1,28 +1,41 @@
 -- Grain: one row per trial record. A cluster is one real-world trial: the records joined,
--- directly or through others, by trial_links. cluster_id is the trial_id of its preferred
+-- directly or through others, by trial_links (shared registry numbers, and probable duplicate
+-- registrations). cluster_id is the trial_id of its preferred
 -- record, chosen by (1) a native record before an ICTRP copy (native records are richer),
 -- (2) registry preference: ctgov (facility-level sites, structured fields), ctis, euctr,
 -- then the WHO primary registries in the order listed below, (3) trial_id. preference is
--- that order within the cluster (1 = preferred).
+-- that order within the cluster (1 = preferred). registry_cluster_id: the same, walking only the
+-- links of kind registry_number, so the probable-duplicate rule can be left out: count distinct
+-- registry_cluster_id instead of cluster_id. Where they differ, the record's registration was
+-- merged into the cluster as a probable duplicate.
 -- Only linked records walk the graph; every other record is a cluster of its own.
-WITH RECURSIVE reach(trial_id, member) AS (
-    SELECT DISTINCT trial_id, trial_id FROM trial_links
+WITH RECURSIVE edge AS (
+    SELECT trial_id, linked_trial_id, link_kind = 'registry_number' AS by_number FROM trial_links
+),
+reach(by_number_only, trial_id, member) AS (
+    SELECT DISTINCT false, trial_id, trial_id FROM edge
     UNION
-    SELECT reach.trial_id, links.linked_trial_id
+    SELECT DISTINCT true, trial_id, trial_id FROM edge WHERE by_number
+    UNION
+    SELECT reach.by_number_only, reach.trial_id, edge.linked_trial_id
     FROM reach
-    JOIN trial_links AS links ON links.trial_id = reach.member
+    JOIN edge ON edge.trial_id = reach.member AND (edge.by_number OR NOT reach.by_number_only)
 ),
 linked AS (
-    SELECT trial_id, min(member) AS component FROM reach GROUP BY trial_id
+    SELECT trial_id, min(member) FILTER (WHERE NOT by_number_only) AS component,
+        min(member) FILTER (WHERE by_number_only) AS number_component
+    FROM reach GROUP BY trial_id
 ),
 component AS (
-    SELECT trials.trial_id, coalesce(linked.component, trials.trial_id) AS component
+    SELECT trials.trial_id, coalesce(linked.component, trials.trial_id) AS component,
+        coalesce(linked.number_component, trials.trial_id) AS number_component
     FROM trials
     LEFT JOIN linked USING (trial_id)
 ),
 ranked AS (
     SELECT
         component.component,
+        component.number_component,
         trials.trial_id,
         trials.registry,
         trials.trial_id IN (SELECT trial_id FROM ictrp_records) AS via_ictrp,
@@ -45,6 +58,8 @@ SELECT
     preference = 1 AS is_preferred,
     preference,
     registry,
-    via_ictrp
+    via_ictrp,
+    first_value(trial_id) OVER (PARTITION BY number_component ORDER BY via_ictrp, registry_rank, trial_id)
+        AS registry_cluster_id
 FROM ordered
 ORDER BY cluster_id, preference
