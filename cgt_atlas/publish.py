@@ -307,7 +307,8 @@ def build_report(db_path: Path) -> str:
         by_year = con.sql(
             f"""
             SELECT region, start_year, sum(trials_started) FROM mart_regional_activity
-            WHERE modality <> 'not CGT' AND start_year BETWEEN {FIRST_CHART_YEAR} AND year(current_date)
+            WHERE modality <> 'not CGT' AND region IS NOT NULL
+                AND start_year BETWEEN {FIRST_CHART_YEAR} AND year(current_date)
             GROUP BY ALL ORDER BY ALL
             """
         ).fetchall()
@@ -319,26 +320,27 @@ def build_report(db_path: Path) -> str:
                 sum(trials_started) FILTER (WHERE start_year IS NULL),
                 sum(trials_started) FILTER (WHERE start_year < {FIRST_CHART_YEAR}),
                 sum(trials_started) FILTER (WHERE start_year > year(current_date))
-            FROM mart_regional_activity WHERE modality <> 'not CGT' GROUP BY region ORDER BY region
+            FROM mart_regional_activity WHERE modality <> 'not CGT' AND region IS NOT NULL
+            GROUP BY region ORDER BY region
             """
         ).fetchall()
         no_site = con.sql(
             """
-            SELECT count(DISTINCT clusters.cluster_id) FROM trial_clusters AS clusters
-            JOIN trial_classification USING (trial_id)
-            WHERE is_cgt AND clusters.cluster_id NOT IN (SELECT cluster_id FROM mart_cluster_countries)
+            SELECT count(DISTINCT cluster_id) FROM mart_cluster_countries
+            WHERE region IS NULL AND modality <> 'not CGT' AND is_started AND counts_as_development
             """
         ).fetchall()[0][0]
         mix = con.sql(
             """
             SELECT region, modality, sum(trials_started) FROM mart_regional_activity
-            WHERE modality <> 'not CGT' GROUP BY ALL
+            WHERE modality <> 'not CGT' AND region IS NOT NULL GROUP BY ALL
             """
         ).fetchall()
         countries = con.sql(
             """
             SELECT country, min(region), sum(trials_started) AS trials FROM mart_country_activity
-            WHERE modality <> 'not CGT' GROUP BY country ORDER BY trials DESC, country LIMIT 15
+            WHERE modality <> 'not CGT' AND country IS NOT NULL
+            GROUP BY country ORDER BY trials DESC, country LIMIT 15
             """
         ).fetchall()
         lag = con.sql(
@@ -402,7 +404,8 @@ def build_report(db_path: Path) -> str:
         )
         + "Trials with no start date in any registry cannot be placed on the time axis: they are counted "
         "per region below (<code>start_year</code> NULL in the marts), never dropped. "
-        f"{no_site:,} more CGT trials list no site or country in any registry, so no region counts them.</p>",
+        f"{no_site:,} more started CGT trials list no site or country in any registry: the marts count them "
+        "on a row with <code>region</code> NULL.</p>",
         _table(
             ["region", "drawn", "undated (no start date)", f"before {FIRST_CHART_YEAR}", "after this year"],
             [tuple(0 if value is None else value for value in row) for row in off_chart],

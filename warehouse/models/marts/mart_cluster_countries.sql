@@ -1,5 +1,6 @@
 -- Grain: one row per cluster (one real-world trial, see trial_clusters) x country where any of
--- its records has a site. start_year, phase, is_active and is_industry_led come from the
+-- its records has a site; a cluster none of whose records lists a site has one row with country_code and
+-- region NULL, so that it is counted (as "no site listed") and never silently dropped. start_year, phase, is_active and is_industry_led come from the
 -- preferred record, or from the next record in preference order that gives them. sites: the
 -- most sites any one record lists in that country (registries repeat the same sites; EUCTR and
 -- ICTRP list a country once), so a trial held by three registries is not counted three times.
@@ -11,9 +12,12 @@
 -- the cluster_facts columns are one value per cluster, taken with min() once joined per country.
 -- registrations: the registrations the cluster counts once (distinct registry_cluster_id of its records):
 -- 1, or more when probable duplicate registrations were merged into it.
+-- cgt_role: the role of the CGT in the cluster (trial_classification.cgt_role of the record the modality comes
+-- from; NULL when not CGT); counts_as_development: not CGT, or CGT as the investigational product. Activity
+-- marts count these; follow-up and population trials are counted apart.
 WITH member AS (
     SELECT clusters.cluster_id, clusters.preference, clusters.registry_cluster_id, trials.*, classes.is_cgt, classes.modality,
-        classes.cell_source, classes.target,
+        classes.cell_source, classes.target, classes.cgt_role,
         try_cast(left(coalesce(trials.completion_date, trials.primary_completion_date), 4) AS INTEGER) AS end_year
     FROM trial_clusters AS clusters
     JOIN stg_trials AS trials USING (trial_id)
@@ -32,7 +36,8 @@ cluster_facts AS (
         arg_min(lead_sponsor, preference) FILTER (WHERE lead_sponsor IS NOT NULL) AS lead_sponsor,
         arg_min(lead_sponsor_class, preference) FILTER (WHERE lead_sponsor IS NOT NULL) AS lead_sponsor_class,
         arg_min(end_year, preference) FILTER (WHERE end_year IS NOT NULL) AS end_year,
-        arg_min({'modality': modality, 'cell_source': cell_source, 'target': target}, (NOT is_cgt, preference))
+        arg_min({'modality': modality, 'cell_source': cell_source, 'target': target, 'cgt_role': cgt_role},
+                (NOT is_cgt, preference))
             AS classification,
         count(DISTINCT registry_cluster_id) AS registrations
     FROM member
@@ -44,6 +49,12 @@ record_country AS (
     FROM stg_trial_sites AS sites
     JOIN trial_clusters AS clusters USING (trial_id)
     GROUP BY clusters.cluster_id, sites.trial_id, sites.country_code
+    UNION ALL
+    SELECT cluster_id, NULL, NULL, NULL, NULL, 0
+    FROM cluster_facts
+    WHERE cluster_id NOT IN (
+        SELECT clusters.cluster_id FROM stg_trial_sites JOIN trial_clusters AS clusters USING (trial_id)
+    )
 )
 SELECT
     cluster_id,
@@ -64,7 +75,10 @@ SELECT
     min(cluster_facts.overall_status) AS overall_status,
     coalesce(min(cluster_facts.overall_status), 'UNKNOWN') NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING')
         AS is_started,
-    min(cluster_facts.registrations) AS registrations
+    min(cluster_facts.registrations) AS registrations,
+    min(cluster_facts.classification.cgt_role) AS cgt_role,
+    coalesce(min(cluster_facts.classification.cgt_role), 'investigational') = 'investigational'
+        AS counts_as_development
 FROM record_country
 JOIN cluster_facts USING (cluster_id)
 GROUP BY cluster_id, country_code

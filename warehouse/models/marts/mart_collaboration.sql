@@ -1,4 +1,5 @@
--- Grain: one row per region x start year: the CGT trials (clusters whose modality is not 'not CGT') with
+-- Grain: one row per region x start year: the CGT trials (clusters whose modality is not 'not CGT' and whose
+-- CGT is the investigational product, mart_cluster_countries.counts_as_development) with
 -- a site in the region that started that year, how international they are, and how many were sponsored
 -- from another region. multi_region_trials: those with sites in two or more regions (multi_region_share
 -- = multi_region_trials / trials); countries_total: their countries (anywhere) summed
@@ -8,7 +9,8 @@
 -- those, trials whose sponsor's region is not this row's region. Counts add up over years, not over
 -- regions (a trial with sites in two regions is in both).
 WITH cgt AS (
-    SELECT * FROM mart_cluster_countries WHERE modality <> 'not CGT'
+    SELECT * FROM mart_cluster_countries
+    WHERE modality <> 'not CGT' AND counts_as_development AND region IS NOT NULL
 ),
 cluster_spread AS (
     SELECT cluster_id, count(DISTINCT region) AS regions, count(DISTINCT country_code) AS countries

@@ -1,4 +1,7 @@
 -- Grain: one row per region x start year x phase x modality (NULLs: unknown year or phase).
+-- Every trial figure counts development: trials that are not CGT, or whose CGT is the investigational product
+-- (mart_cluster_countries.counts_as_development); CGT trials that only follow up patients treated earlier or
+-- study CAR-T recipients are counted apart, in trials_follow_up and trials_population (started ones).
 -- trials_started counts trials that started or will not say (withdrawn and not-yet-recruiting trials are
 -- counted apart in trials_withdrawn and trials_not_yet_recruiting); trials_active, sites, sponsors and the
 -- industry figures are of started trials. industry_trials: the numerator of industry_share (industry-led
@@ -26,17 +29,19 @@ trials AS (
         start_year,
         phase,
         modality,
-        count(DISTINCT cluster_id) FILTER (WHERE is_started) AS trials_started,
-        count(DISTINCT cluster_id) FILTER (WHERE is_started AND is_active) AS trials_active,
-        count(DISTINCT cluster_id) FILTER (WHERE overall_status = 'NOT_YET_RECRUITING')
+        count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started) AS trials_started,
+        count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started AND is_active) AS trials_active,
+        count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND overall_status = 'NOT_YET_RECRUITING')
             AS trials_not_yet_recruiting,
-        count(DISTINCT cluster_id) FILTER (WHERE overall_status = 'WITHDRAWN') AS trials_withdrawn,
-        coalesce(sum(sites) FILTER (WHERE is_started), 0)::BIGINT AS sites,
-        count(DISTINCT cluster_id) FILTER (WHERE is_started AND is_industry_led) AS industry_trials,
-        round(count(DISTINCT cluster_id) FILTER (WHERE is_started AND is_industry_led)
-            / nullif(count(DISTINCT cluster_id) FILTER (WHERE is_started), 0), 4) AS industry_share,
-        count(DISTINCT lead_sponsor) FILTER (WHERE is_started) AS distinct_sponsors,
-        coalesce(sum(registrations - 1) FILTER (WHERE is_started AND first_in_region), 0)::BIGINT
+        count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND overall_status = 'WITHDRAWN') AS trials_withdrawn,
+        count(DISTINCT cluster_id) FILTER (WHERE is_started AND cgt_role = 'follow-up') AS trials_follow_up,
+        count(DISTINCT cluster_id) FILTER (WHERE is_started AND cgt_role = 'population') AS trials_population,
+        coalesce(sum(sites) FILTER (WHERE counts_as_development AND is_started), 0)::BIGINT AS sites,
+        count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started AND is_industry_led) AS industry_trials,
+        round(count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started AND is_industry_led)
+            / nullif(count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started), 0), 4) AS industry_share,
+        count(DISTINCT lead_sponsor) FILTER (WHERE counts_as_development AND is_started) AS distinct_sponsors,
+        coalesce(sum(registrations - 1) FILTER (WHERE counts_as_development AND is_started AND first_in_region), 0)::BIGINT
             AS duplicate_registrations
     FROM placed
     GROUP BY region, start_year, phase, modality
@@ -66,7 +71,9 @@ SELECT
     coalesce(trials.industry_trials, 0) AS industry_trials,
     coalesce(trials.distinct_sponsors, 0) AS distinct_sponsors,
     coalesce(approved.approvals, 0) AS approvals,
-    coalesce(trials.duplicate_registrations, 0) AS duplicate_registrations
+    coalesce(trials.duplicate_registrations, 0) AS duplicate_registrations,
+    coalesce(trials.trials_follow_up, 0) AS trials_follow_up,
+    coalesce(trials.trials_population, 0) AS trials_population
 FROM trials
 FULL OUTER JOIN approved
     ON approved.region = trials.region

@@ -1,6 +1,7 @@
 -- Grain: one row per region x lead organisation, for the 25 organisations leading the most CGT trials
 -- (clusters) with a site in the region (ties share a rank, so a region may list a few more). Only CGT
--- trials count (modality other than 'not CGT'), so no organisation without a CGT trial appears. A
+-- trials count (modality other than 'not CGT', with the CGT as the investigational product: follow-up and
+-- population trials are left out; so are trials that list no site), so no organisation without a CGT trial appears. A
 -- cluster's lead sponsor (mart_cluster_countries.lead_sponsor) is mapped to its organisation through
 -- sponsor_organisations: subsidiaries and acquired companies to their curated parent (Juno and Celgene
 -- to Bristol Myers Squibb, Kite to Gilead), any other sponsor to itself. lead_sponsor: the organisation's
@@ -14,7 +15,7 @@ WITH cgt AS (
         orgs.country_code AS hq_country_code, orgs.region AS hq_region, orgs.country_rule
     FROM mart_cluster_countries AS clusters
     JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = organisation_key(clusters.lead_sponsor)
-    WHERE clusters.modality <> 'not CGT'
+    WHERE clusters.modality <> 'not CGT' AND clusters.counts_as_development AND clusters.region IS NOT NULL
 ),
 votes AS (
     SELECT region, organisation_id, 'class' AS kind, lead_sponsor_class AS value, count(*) AS n
