@@ -181,8 +181,8 @@ def test_replay_car_t_set_is_classified_car_t_with_targets(warehouse: Path) -> N
     assert figures["ctgov_trials"] == 2274
     # CAR-T >= 95% cannot hold with correct labels: 134 of the 2,274 are CAR-NK/CAR-macrophage/CAR-DC
     # trials, a separate modality, and about 40 have no CAR product at all (docs/classifier.md). 95%
-    # holds for CAR cell therapies of any kind, which is what the replay's source counts as CAR-T. Since rules
-    # 2026.12.5 the 27 in vivo CAR trials are a modality of their own ("in vivo CAR"), counted among CAR cells.
+    # holds for CAR cell therapies of any kind, which is what the replay's source counts as CAR-T. Since
+    # rules 2026.12.5 the 27 in vivo CAR trials are a modality of their own, counted among CAR cells.
     assert figures["car_t_share"] >= 0.88
     assert figures["car_any_share"] >= 0.96
     source, role = figures["cell_source_and_role"]
@@ -286,7 +286,7 @@ PRE_MODALITY_REGIONAL = """
         count(DISTINCT cluster_id) FILTER (WHERE is_active),
         sum(sites)::BIGINT
     FROM mart_cluster_countries
-    WHERE is_started
+    WHERE is_started AND counts_as_development
     GROUP BY ALL
 """
 SUMMED_REGIONAL = """
@@ -299,7 +299,7 @@ PRE_MODALITY_COUNTRY = """
         count(DISTINCT cluster_id) FILTER (WHERE is_active),
         sum(sites)::BIGINT
     FROM mart_cluster_countries
-    WHERE is_started
+    WHERE is_started AND counts_as_development
     GROUP BY ALL
 """
 SUMMED_COUNTRY = """
@@ -418,6 +418,7 @@ def test_started_trials_leave_out_withdrawn_and_not_yet_recruiting_ones(warehous
         "SELECT count(*) FILTER (WHERE coalesce(overall_status, 'UNKNOWN') "
         "NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING')), "
         "count(*) FILTER (WHERE overall_status = 'WITHDRAWN'), "
-        "count(*) FILTER (WHERE overall_status = 'NOT_YET_RECRUITING') FROM mart_cluster_countries",
+        "count(*) FILTER (WHERE overall_status = 'NOT_YET_RECRUITING') FROM mart_cluster_countries "
+        "WHERE counts_as_development",
     )[0]
     assert marts == clusters and marts[1] > 0 and marts[2] > 0
