@@ -351,13 +351,14 @@ def test_approvals_and_the_new_marts(warehouse: Path) -> None:
         True,
         5,
     )
-    index = _rows(
+    batches = _rows(
         warehouse,
-        "SELECT count(*) FROM mart_manufacturing_activity WHERE manufacturing_index <> "
-        "3 * per_patient_trials + batch_trials + 2 * unclassified_trials + 10 * products_on_market "
-        "OR NOT is_proxy",
+        "SELECT count(*) FROM mart_manufacturing_demand WHERE NOT is_estimate "
+        "OR (patient_batches_per_year IS NOT NULL) <> (manufacturing_model = 'autologous per-patient' "
+        "AND year IS NOT NULL) OR patient_batches_per_year <> patients_per_year",
     )
-    assert index == [(0,)]
+    assert batches == [(0,)]
+    assert "mart_manufacturing_activity" not in {row[0] for row in _rows(warehouse, "SHOW TABLES")}
 
 
 # --- publishing -------------------------------------------------------------------------------------
@@ -374,7 +375,7 @@ def test_export_writes_every_mart_with_a_manifest_that_matches_the_parquet(
         "mart_country_activity",
         "mart_collaboration",
         "mart_sponsors",
-        "mart_manufacturing_activity",
+        "mart_manufacturing_demand",
         "mart_regulatory_lag",
     } <= set(manifest["tables"])
     assert {source["source"] for source in manifest["sources"]} == set(SOURCES)

@@ -341,12 +341,12 @@ def test_a_duplicate_set_counts_once_and_the_rule_can_be_left_out(con: duckdb.Du
     [
         ("mart_country_activity", "country_code = 'US'"),
         ("mart_regional_activity", "region = 'North America'"),
-        ("mart_manufacturing_activity", "region = 'North America'"),
+        ("mart_manufacturing_demand", "region = 'North America'"),
     ],
 )
 def test_undated_trials_have_their_own_row(con: duckdb.DuckDBPyConnection, mart: str, place: str) -> None:
-    year = "year" if mart == "mart_manufacturing_activity" else "start_year"
-    counted = "per_patient_trials" if mart == "mart_manufacturing_activity" else "trials_started"
+    year = "year" if mart == "mart_manufacturing_demand" else "start_year"
+    counted = "trials_active" if mart == "mart_manufacturing_demand" else "trials_started"
     undated = _rows(con, f"SELECT sum({counted}) FROM {mart} WHERE {place} AND {year} IS NULL")
     assert undated == [(1,)]
 

@@ -347,6 +347,12 @@ def model_files() -> list[tuple[str, Path]]:
     return ordered
 
 
+# Marts that were retired (CHANGELOG.md): dropped from warehouses built before, so no stale table lingers.
+RETIRED_MODELS = ("mart_manufacturing_activity",)
+
+
 def build_models(con: duckdb.DuckDBPyConnection) -> None:
+    for name in RETIRED_MODELS:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
     for kind, path in model_files():
         con.execute(f"CREATE OR REPLACE {kind} {path.stem} AS {path.read_text(encoding='utf-8')}")

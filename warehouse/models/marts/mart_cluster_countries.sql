@@ -14,10 +14,12 @@
 -- 1, or more when probable duplicate registrations were merged into it.
 -- cgt_role: the role of the CGT in the cluster (trial_classification.cgt_role of the record the modality comes
 -- from; NULL when not CGT); counts_as_development: not CGT, or CGT as the investigational product. Activity
--- marts count these; follow-up and population trials are counted apart.
+-- marts count these; follow-up and population trials are counted apart. cell_source_basis: how the cell source
+-- is known (explicit, named product, default); enrollment: the preferred record's that gives one (planned or
+-- actual patients, the whole trial's, in every country row).
 WITH member AS (
     SELECT clusters.cluster_id, clusters.preference, clusters.registry_cluster_id, trials.*, classes.is_cgt, classes.modality,
-        classes.cell_source, classes.target, classes.cgt_role,
+        classes.cell_source, classes.target, classes.cgt_role, classes.cell_source_basis,
         try_cast(left(coalesce(trials.completion_date, trials.primary_completion_date), 4) AS INTEGER) AS end_year
     FROM trial_clusters AS clusters
     JOIN stg_trials AS trials USING (trial_id)
@@ -36,7 +38,9 @@ cluster_facts AS (
         arg_min(lead_sponsor, preference) FILTER (WHERE lead_sponsor IS NOT NULL) AS lead_sponsor,
         arg_min(lead_sponsor_class, preference) FILTER (WHERE lead_sponsor IS NOT NULL) AS lead_sponsor_class,
         arg_min(end_year, preference) FILTER (WHERE end_year IS NOT NULL) AS end_year,
-        arg_min({'modality': modality, 'cell_source': cell_source, 'target': target, 'cgt_role': cgt_role},
+        arg_min(enrollment, preference) FILTER (WHERE enrollment IS NOT NULL) AS enrollment,
+        arg_min({'modality': modality, 'cell_source': cell_source, 'target': target, 'cgt_role': cgt_role,
+                 'cell_source_basis': cell_source_basis},
                 (NOT is_cgt, preference))
             AS classification,
         count(DISTINCT registry_cluster_id) AS registrations
@@ -78,7 +82,9 @@ SELECT
     min(cluster_facts.registrations) AS registrations,
     min(cluster_facts.classification.cgt_role) AS cgt_role,
     coalesce(min(cluster_facts.classification.cgt_role), 'investigational') = 'investigational'
-        AS counts_as_development
+        AS counts_as_development,
+    min(cluster_facts.classification.cell_source_basis) AS cell_source_basis,
+    min(cluster_facts.enrollment) AS enrollment
 FROM record_country
 JOIN cluster_facts USING (cluster_id)
 GROUP BY cluster_id, country_code

@@ -1,0 +1,180 @@
+"""The manufacturing model and mart_manufacturing_demand (issue 11) on hand-written records: trials active
+across years, patients allocated by site share, per-patient batches, defaults counted, reproducible."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+
+from cgt_atlas.settings import MODELS_DIR
+from warehouse.load import build_models, ensure_schema
+
+# trial_id, intervention, start, completion, enrolment, status, last update, sites (country code, region)
+RECORDS = [
+    # Autologous by its words, 2 sites in the US and 2 in Germany, 2020-2022: 90 patients, 30 a year.
+    (
+        "NCT91000001",
+        "Autologous CD19 CAR-T cells",
+        "2020-03",
+        "2022-10",
+        120,
+        "COMPLETED",
+        "2026-05-01",
+        [("US", "North America"), ("US", "North America"), ("DE", "Europe"), ("DE", "Europe")],
+    ),
+    # CAR-T with no marker: autologous by default; no completion date, still recruiting: to the as-of year.
+    (
+        "NCT91000002",
+        "BCMA CAR-T cells",
+        "2025-01",
+        None,
+        30,
+        "RECRUITING",
+        "2025-11-01",
+        [("CN", "Asia-Pacific")],
+    ),
+    # Allogeneic: a batch model, no batches per patient.
+    (
+        "NCT91000003",
+        "Allogeneic CD19 CAR-T (UCART19)",
+        "2024-06",
+        "2025-06",
+        40,
+        "ACTIVE_NOT_RECRUITING",
+        "2025-07-01",
+        [("FR", "Europe")],
+    ),
+    # An AAV gene therapy: viral-vector batch.
+    (
+        "NCT91000004",
+        "AAV9 gene therapy",
+        "2023-01",
+        "2023-12",
+        12,
+        "COMPLETED",
+        "2024-01-01",
+        [("US", "North America")],
+    ),
+    # Withdrawn: not counted. Undated: counted on the year-NULL row.
+    (
+        "NCT91000005",
+        "Autologous CD19 CAR-T cells",
+        "2024-01",
+        None,
+        0,
+        "WITHDRAWN",
+        "2024-02-01",
+        [("US", "North America")],
+    ),
+    (
+        "NCT91000006",
+        "Autologous CD19 CAR-T cells",
+        None,
+        None,
+        10,
+        "UNKNOWN",
+        "2019-02-01",
+        [("US", "North America")],
+    ),
+    # A drug study in CAR-T recipients: population, not manufacturing demand.
+    (
+        "NCT91000007",
+        "Tocilizumab",
+        "2024-01",
+        "2024-12",
+        50,
+        "COMPLETED",
+        "2025-01-01",
+        [("US", "North America")],
+    ),
+]
+TITLES = {"NCT91000007": "Tocilizumab for Cytokine Release Syndrome After CAR-T Therapy"}
+
+
+@pytest.fixture(scope="module")
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect()
+    ensure_schema(connection)
+    for trial_id, drug, start, end, enrolment, status, updated, sites in RECORDS:
+        connection.execute(
+            "INSERT INTO trials (trial_id, registry, source, title, start_date, completion_date, "
+            "enrollment, overall_status, last_update_date, lead_sponsor) "
+            "VALUES (?, 'ctgov', 'ctgov', ?, ?, ?, ?, ?, ?, 'X')",
+            [trial_id, TITLES.get(trial_id, f"Study of {drug}"), start, end, enrolment, status, updated],
+        )
+        connection.execute(
+            "INSERT INTO trial_interventions (trial_id, intervention_index, name) VALUES (?, 1, ?)",
+            [trial_id, drug],
+        )
+        for index, (country_code, region) in enumerate(sites, start=1):
+            connection.execute(
+                "INSERT INTO trial_sites (trial_id, site_index, facility, country_code, region) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [trial_id, index, f"site {index}", country_code, region],
+            )
+    build_models(connection)
+    yield connection
+    connection.close()
+
+
+def demand(con: duckdb.DuckDBPyConnection, where: str) -> list[tuple]:
+    return con.sql(
+        "SELECT region, year, manufacturing_model, trials_active, planned_patients, patients_per_year, "
+        f"patient_batches_per_year, trials_cell_source_default FROM mart_manufacturing_demand WHERE {where} "
+        "ORDER BY region, year, manufacturing_model"
+    ).fetchall()
+
+
+def test_models_follow_modality_and_cell_source(con: duckdb.DuckDBPyConnection) -> None:
+    models = dict(con.sql("SELECT trial_id, manufacturing_model FROM trial_manufacturing").fetchall())
+    assert models["NCT91000001"] == "autologous per-patient"
+    assert models["NCT91000002"] == "autologous per-patient"
+    assert models["NCT91000003"] == "allogeneic batch"
+    assert models["NCT91000004"] == "viral-vector batch"
+    basis = dict(con.sql("SELECT trial_id, cell_source_basis FROM trial_manufacturing").fetchall())
+    assert (basis["NCT91000001"], basis["NCT91000002"]) == ("explicit", "default")
+
+
+def test_patients_are_allocated_by_site_share_and_spread_over_active_years(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = demand(con, "manufacturing_model = 'autologous per-patient' AND region = 'Europe'")
+    assert rows == [
+        ("Europe", 2020, "autologous per-patient", 1, 60.0, 20.0, 20.0, 0),
+        ("Europe", 2021, "autologous per-patient", 1, 60.0, 20.0, 20.0, 0),
+        ("Europe", 2022, "autologous per-patient", 1, 60.0, 20.0, 20.0, 0),
+    ]
+
+
+def test_open_ended_active_trial_runs_to_the_as_of_year_with_its_default_counted(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = demand(con, "region = 'Asia-Pacific'")
+    # started 2025, no completion date: an assumed three years (2025-2027); the as-of year is 2026
+    assert [row[1] for row in rows] == [2025, 2026, 2027]
+    assert all(row[7] == 1 and row[5] == 10.0 for row in rows)
+    projection = con.sql(
+        "SELECT year, is_projection, as_of_year FROM mart_manufacturing_demand WHERE region = 'Asia-Pacific' "
+        "ORDER BY year"
+    ).fetchall()
+    assert projection == [(2025, False, 2026), (2026, False, 2026), (2027, True, 2026)]
+
+
+def test_batch_models_have_no_per_patient_batches(con: duckdb.DuckDBPyConnection) -> None:
+    rows = demand(con, "manufacturing_model IN ('allogeneic batch', 'viral-vector batch')")
+    assert rows and all(row[6] is None for row in rows)
+
+
+def test_withdrawn_population_and_undated_trials(con: duckdb.DuckDBPyConnection) -> None:
+    us = demand(con, "region = 'North America' AND manufacturing_model = 'autologous per-patient'")
+    years = {row[1] for row in us}
+    assert 2024 not in years  # the withdrawn trial and the drug study in CAR-T recipients add nothing
+    undated = [row for row in us if row[1] is None]
+    assert undated == [("North America", None, "autologous per-patient", 1, 10.0, None, None, 0)]
+
+
+def test_the_mart_does_not_depend_on_the_day() -> None:
+    sql = (MODELS_DIR / "marts" / "mart_manufacturing_demand.sql").read_text(encoding="utf-8").lower()
+    assert "current_date" not in sql and "now()" not in sql and "today" not in sql
