@@ -24,7 +24,14 @@ RULES_FILE = RULES_DIR / "modality_rules.csv"
 PRODUCTS_FILE = RULES_DIR / "products.csv"
 CLASSIFY_SQL = RULES_DIR / "classify.sql"
 KINDS = ("modality", "target", "cell_source")
-FIELDS = ("text", "summary", "text+summary", "flags")
+# Helper kinds, not labels: `mask` removes disease names that name a cell type ("T-cell lymphoma",
+# "plasmacytoid dendritic cell neoplasm") before the modality scan; `context` says a short text names
+# an administration ("infusion", "transplantation", "therapy"), which a rule read as `intervention`
+# needs to count in a title.
+HELPER_KINDS = ("mask", "context")
+# `intervention`: read in intervention texts only; `intervention+context`: there, and in titles only beside a
+# `context` word.
+FIELDS = ("text", "intervention", "intervention+context", "summary", "text+summary", "flags")
 COLUMNS = ("rule_id", "kind", "field", "pattern", "label", "cell_source", "delivery", "note")
 PRODUCT_COLUMNS = (
     "product_id",
@@ -149,7 +156,7 @@ def read_rules(path: Path = RULES_FILE, products_path: Path | None = PRODUCTS_FI
             raise ValueError(f"{path}: rule {number} does not have the columns {', '.join(COLUMNS)}")
         if row["field"] not in FIELDS:
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown field {row['field']!r}")
-        if row["kind"] not in KINDS:
+        if row["kind"] not in KINDS + HELPER_KINDS:
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown kind {row['kind']!r}")
         if row["kind"] == "modality" and row["label"] not in MODALITIES:
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown modality {row['label']!r}")
@@ -211,6 +218,15 @@ def install_classifier(con: duckdb.DuckDBPyConnection, rules: Rules | None = Non
     con.execute(
         "CREATE OR REPLACE MACRO summary_target_rule_hits(t) AS "
         f"regexp_extract_all(t, {_literal(summary_target if targets else '$^')})"
+    )
+    masks = "|".join(f"(?:{row['pattern']})" for row in rules.rows if row["kind"] == "mask")
+    con.execute(
+        "CREATE OR REPLACE MACRO mask_for_modality(t) AS "
+        + (f"regexp_replace(t, {_literal(masks)}, ' ', 'g')" if masks else "t")
+    )
+    contexts = "|".join(f"(?:{row['pattern']})" for row in rules.rows if row["kind"] == "context")
+    con.execute(
+        f"CREATE OR REPLACE MACRO names_administration(t) AS regexp_matches(t, {_literal(contexts or '$^')})"
     )
     catch_all = ", ".join(_literal(label) for label in CATCH_ALL_MODALITIES)
     con.execute(f"CREATE OR REPLACE MACRO is_catch_all_modality(label) AS label IN ({catch_all})")
