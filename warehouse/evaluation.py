@@ -435,7 +435,7 @@ CELL_THERAPIES = ("non-genetically-modified cell therapy", "tissue-engineered pr
 
 
 def recognised_as_cgt(modality: Scores, labels: tuple[str, ...] = CELL_THERAPIES) -> tuple[int, int]:
-    """(classified CGT, labelled) among the items labelled with one of labels (MSC and other cell therapies)."""
+    """(classified CGT, labelled) among items labelled with one of labels (MSC and other cell therapies)."""
     labelled = sum(modality.support[label] for label in labels)
     missed = sum(
         1 for _, expected, predicted, _ in modality.errors if expected in labels and predicted == "not CGT"

@@ -7,7 +7,7 @@
 -- and cell sources but never a modality (docs/classifier.md).
 SELECT trial_id AS item_id, 'intervention' AS field,
     concat_ws(': ', lower(replace(intervention_type, '_', ' ')),
-        concat_ws(' | ', "name", description, array_to_string(other_names, ' | '))) AS text
+        concat_ws(' | ', "name", description, nullif(array_to_string(other_names, ' | '), ''))) AS text
 FROM trial_interventions
 UNION ALL
 SELECT trial_id, 'keywords', array_to_string(keywords, ' | ') FROM trials WHERE len(keywords) > 0
