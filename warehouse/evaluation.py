@@ -1,12 +1,15 @@
 """Measure the modality classifier against genuine labels and a hand-labelled set.
 
-Four label sources: the hand-labelled set (warehouse/classifier_eval.csv: trial and product
+Five label sources: the hand-labelled set (warehouse/classifier_eval.csv: trial and product
 texts with the expected modality and a reason each, including the INN stems of approved
 products); EMA's medicines report, whose advanced-therapy flag labels every human medicine
 CGT or not (the replay keeps only the ATMP rows, so the genuine report is read in full); the
 genuine ClinicalTrials.gov records in ../shared/samples/ctgov, mostly not CGT and with their
 summaries, each labelled by hand in warehouse/classifier_eval_genuine.csv (precision on trials
-that are not CGT); and, given a warehouse, the replay's CAR-T set and EUCTR's ATIMP flags.
+that are not CGT); the classic website's CSV download for "mesenchymal stem OR stromal" in
+../shared/samples/ctgov/classic_csv (MSC and other cell therapies, exosome and secretome look-alikes),
+labelled by hand in warehouse/classifier_eval_msc.csv and split by NCT number into `tune` and `holdout`;
+and, given a warehouse, the replay's CAR-T set and EUCTR's ATIMP flags.
 """
 
 from __future__ import annotations
