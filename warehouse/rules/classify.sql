@@ -6,10 +6,10 @@
 -- 'not CGT' one found in another text (a transplant procedure beside an MSC infusion) and flags coming last;
 -- on a tie the field named first wins (intervention, title, official_title). Rules read as 'intervention'
 -- count in interventions only; as 'intervention+context', in a title too beside an administration word (kind
--- 'context'); disease names that name a cell type
--- (kind 'mask') are removed before the scan. No rule: 'not CGT'. The summary is read only for items left
--- 'not CGT', with a catch-all label, or with a CAR/TCR label and no target: its label replaces a catch-all one
--- when its rule ranks higher, and its targets (beside CAR wording) count when the short texts name none.
+-- 'context'); disease names that name a cell type (kind 'mask') are removed before the scan. No rule: 'not
+-- CGT'. The summary is read only for items left 'not CGT', with a catch-all label, or with a CAR/TCR label and
+-- no target: its label replaces a catch-all one when its rule ranks higher, and its targets (beside CAR
+-- wording) count when the short texts name none.
 CREATE OR REPLACE MACRO classify_items(input_table) AS TABLE
 WITH input AS (
     -- field_rank: the fields a modality may come from, in the order that breaks a tie between equally
