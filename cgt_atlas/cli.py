@@ -365,7 +365,8 @@ def evaluate(db: Path | None, ema_dir: Path | None) -> None:
     """Print the modality classifier's precision and recall per class (docs/classifier.md).
 
     Uses the hand-labelled set, EMA's advanced-therapy flag over its whole report, the genuine
-    ClinicalTrials.gov samples (mostly not CGT, hand-labelled), and, when the warehouse exists,
+    ClinicalTrials.gov samples (mostly not CGT, hand-labelled), the classic CSV download of MSC
+    trials (hand-labelled, tune and holdout halves), and, when the warehouse exists,
     the replay's CAR-T set, EUCTR ATIMP flags and its hand-labelled EU and ICTRP records.
     Samples are read from ../shared (or $CGT_ATLAS_SHARED); parts without them are skipped.
     """

@@ -71,7 +71,7 @@ def test_rules_file_is_versioned_and_every_modality_rule_names_a_known_modality(
             "Allogeneic bone marrow mesenchymal stem cells",
             "non-genetically-modified cell therapy",
             None,
-            "non_gm_cell",
+            "msc",
         ),
         ("Carfilzomib | Carboplatin", "not CGT", None, "no_rule_fired"),
         ("Driving a car after stroke", "not CGT", None, "no_rule_fired"),

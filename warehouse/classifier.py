@@ -26,7 +26,14 @@ CLASSIFY_SQL = RULES_DIR / "classify.sql"
 CELL_SOURCE_DEFAULTS_FILE = RULES_DIR / "cell_source_defaults.csv"
 CELL_SOURCES = ("autologous", "allogeneic", "in vivo", "not applicable")
 KINDS = ("modality", "target", "cell_source", "role")
-FIELDS = ("text", "summary", "text+summary", "flags")
+# Helper kinds, not labels: `mask` removes disease names that name a cell type ("T-cell lymphoma",
+# "plasmacytoid dendritic cell neoplasm") before the modality scan; `context` says a short text names
+# an administration ("infusion", "transplantation", "therapy"), which a rule read as `intervention`
+# needs to count in a title.
+HELPER_KINDS = ("mask", "context")
+# `intervention`: read in intervention texts only; `intervention+context`: there, and in titles only beside a
+# `context` word.
+FIELDS = ("text", "intervention", "intervention+context", "summary", "text+summary", "flags")
 COLUMNS = ("rule_id", "kind", "field", "pattern", "label", "cell_source", "delivery", "note")
 PRODUCT_COLUMNS = (
     "product_id",
@@ -156,7 +163,7 @@ def read_rules(path: Path = RULES_FILE, products_path: Path | None = PRODUCTS_FI
             raise ValueError(f"{path}: rule {number} does not have the columns {', '.join(COLUMNS)}")
         if row["field"] not in FIELDS:
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown field {row['field']!r}")
-        if row["kind"] not in KINDS:
+        if row["kind"] not in KINDS + HELPER_KINDS:
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown kind {row['kind']!r}")
         if row["kind"] == "cell_source" and row["label"] not in ("autologous", "allogeneic", "ignore"):
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown cell source {row['label']!r}")
@@ -266,6 +273,15 @@ def install_classifier(con: duckdb.DuckDBPyConnection, rules: Rules | None = Non
         f"regexp_extract_all(t, {_literal(summary_role or '$^')})"
     )
     install_cell_source_defaults(con)
+    masks = "|".join(f"(?:{row['pattern']})" for row in rules.rows if row["kind"] == "mask")
+    con.execute(
+        "CREATE OR REPLACE MACRO mask_for_modality(t) AS "
+        + (f"regexp_replace(t, {_literal(masks)}, ' ', 'g')" if masks else "t")
+    )
+    contexts = "|".join(f"(?:{row['pattern']})" for row in rules.rows if row["kind"] == "context")
+    con.execute(
+        f"CREATE OR REPLACE MACRO names_administration(t) AS regexp_matches(t, {_literal(contexts or '$^')})"
+    )
     catch_all = ", ".join(_literal(label) for label in CATCH_ALL_MODALITIES)
     con.execute(f"CREATE OR REPLACE MACRO is_catch_all_modality(label) AS label IN ({catch_all})")
     car_family = ", ".join(_literal(label) for label in TARGETED_MODALITIES)

@@ -1,12 +1,15 @@
 """Measure the modality classifier against genuine labels and a hand-labelled set.
 
-Four label sources: the hand-labelled set (warehouse/classifier_eval.csv: trial and product
+Five label sources: the hand-labelled set (warehouse/classifier_eval.csv: trial and product
 texts with the expected modality and a reason each, including the INN stems of approved
 products); EMA's medicines report, whose advanced-therapy flag labels every human medicine
 CGT or not (the replay keeps only the ATMP rows, so the genuine report is read in full); the
 genuine ClinicalTrials.gov records in ../shared/samples/ctgov, mostly not CGT and with their
 summaries, each labelled by hand in warehouse/classifier_eval_genuine.csv (precision on trials
-that are not CGT); and, given a warehouse, the replay's CAR-T set and EUCTR's ATIMP flags.
+that are not CGT); the classic website's CSV download for "mesenchymal stem OR stromal" in
+../shared/samples/ctgov/classic_csv (MSC and other cell therapies, exosome and secretome look-alikes),
+labelled by hand in warehouse/classifier_eval_msc.csv and split by NCT number into `tune` and `holdout`;
+and, given a warehouse, the replay's CAR-T set and EUCTR's ATIMP flags.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +31,11 @@ from warehouse.load import connect_reader
 HAND_LABELLED = WAREHOUSE_DIR / "classifier_eval.csv"
 GENUINE_LABELLED = WAREHOUSE_DIR / "classifier_eval_genuine.csv"
 CELL_SOURCE_LABELLED = WAREHOUSE_DIR / "classifier_eval_cell_source.csv"
+MSC_LABELLED = WAREHOUSE_DIR / "classifier_eval_msc.csv"
 DEFAULT_EMA_REPORT_DIR = shared_dir() / "samples" / "ema"
 DEFAULT_CTGOV_SAMPLES_DIR = shared_dir() / "samples" / "ctgov"
+DEFAULT_CTGOV_CLASSIC_CSV_DIR = DEFAULT_CTGOV_SAMPLES_DIR / "classic_csv"
+SPLITS = ("tune", "holdout")
 CLASSIFIER_INPUT_SQL = MODELS_DIR / "staging" / "stg_trial_classifier_input.sql"
 
 
@@ -88,7 +95,7 @@ def classify_fields(rows: list[tuple[str, str, str]]) -> dict[str, dict]:
 
 
 def hand_labelled(path: Path = HAND_LABELLED) -> tuple[Scores, Scores]:
-    """(modality scores, target scores) on the hand-labelled set."""
+    """(modality scores, target scores) on the hand-labelled set (cgt_scores() gives CGT vs not CGT)."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     results = classify_texts([(row["item_id"], row["text"]) for row in rows])
@@ -130,6 +137,12 @@ def ema_report(report_dir: Path = DEFAULT_EMA_REPORT_DIR) -> Scores:
     return scores
 
 
+def _staged_inputs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    """The classifier input rows of the trials loaded into con, through the pipeline's staging view."""
+    query = CLASSIFIER_INPUT_SQL.read_text(encoding="utf-8")
+    return con.sql(f"SELECT DISTINCT item_id, field, text FROM ({query})").fetchall()
+
+
 def ctgov_v2_inputs(files: list[Path]) -> list[tuple[str, str, str]]:
     """Classifier input rows for API v2 records, through the pipeline's own parser and staging view."""
     from cgt_atlas.sources import ctgov
@@ -143,44 +156,156 @@ def ctgov_v2_inputs(files: list[Path]) -> list[tuple[str, str, str]]:
             con.register("parsed", parsed.tables[table])
             con.execute(f"INSERT INTO {table} BY NAME SELECT DISTINCT * EXCLUDE (fetch_seq) FROM parsed")
             con.unregister("parsed")
-        query = CLASSIFIER_INPUT_SQL.read_text(encoding="utf-8")
-        return con.sql(f"SELECT DISTINCT item_id, field, text FROM ({query})").fetchall()
+        return _staged_inputs(con)
     finally:
         con.close()
+
+
+def _classic_inputs(
+    trials: list[dict], interventions: list[tuple], conditions: list[tuple]
+) -> list[tuple[str, str, str]]:
+    """Classifier input rows for trials read from a classic format, mapped to the warehouse tables.
+
+    trials: dicts with trial_id, title, official_title, keywords, brief_summary; interventions:
+    (trial_id, index, type as the API v2 enum or None, name, description, other names); conditions:
+    (trial_id, condition). The staging view then builds the texts exactly as for loaded trials.
+    """
+    from warehouse.load import ensure_schema
+
+    con = duckdb.connect()
+    try:
+        ensure_schema(con)
+        con.executemany(
+            "INSERT INTO trials (trial_id, source, title, official_title, keywords, brief_summary)"
+            " VALUES (?, 'ctgov', ?, ?, ?, ?)",
+            [
+                [
+                    t["trial_id"],
+                    t["title"],
+                    t.get("official_title"),
+                    t.get("keywords") or [],
+                    t.get("brief_summary"),
+                ]
+                for t in trials
+            ],
+        )
+        con.executemany(
+            "INSERT INTO trial_interventions (trial_id, intervention_index, intervention_type, name,"
+            " description, other_names) VALUES (?, ?, ?, ?, ?, ?)",
+            [list(row) for row in interventions],
+        )
+        con.executemany(
+            "INSERT INTO trial_conditions (trial_id, condition) VALUES (?, ?)", [list(c) for c in conditions]
+        )
+        return _staged_inputs(con)
+    finally:
+        con.close()
+
+
+def _v2_type(classic_type: str | None) -> str | None:
+    """'Diagnostic Test' -> 'DIAGNOSTIC_TEST': the classic formats spell API v2's intervention type enum."""
+    return classic_type.strip().upper().replace(" ", "_") if classic_type and classic_type.strip() else None
 
 
 def ctgov_classic_inputs(files: list[Path]) -> list[tuple[str, str, str]]:
     """Classifier input rows for the retired classic API's full studies (gzipped FullStudiesResponse).
 
-    The pipeline has no parser for a retired API; these are the fields the staging view reads,
-    found at their classic names: intervention name | description | other names, keywords, brief
-    and official titles, conditions, brief summary.
+    The pipeline has no parser for a retired API; the fields the staging view reads are found at
+    their classic names (intervention type, name, description, other names; keywords; brief and
+    official titles; conditions; brief summary) and mapped to the warehouse tables.
     """
-    rows: list[tuple[str, str, str]] = []
+    trials, interventions, conditions = [], [], []
     for path in files:
         body = json.loads(gzip.decompress(path.read_bytes()))
         for study in body["FullStudiesResponse"]["FullStudies"]:
             protocol = study["Study"]["ProtocolSection"]
             ident = protocol["IdentificationModule"]
             trial_id = ident["NCTId"]
-            conditions = protocol.get("ConditionsModule", {})
-            for intervention in (
+            module = protocol.get("ConditionsModule", {})
+            trials.append(
+                {
+                    "trial_id": trial_id,
+                    "title": ident.get("BriefTitle"),
+                    "official_title": ident.get("OfficialTitle"),
+                    "keywords": module.get("KeywordList", {}).get("Keyword", []),
+                    "brief_summary": protocol.get("DescriptionModule", {}).get("BriefSummary"),
+                }
+            )
+            conditions += [(trial_id, c) for c in module.get("ConditionList", {}).get("Condition", [])]
+            for index, item in enumerate(
                 protocol.get("ArmsInterventionsModule", {})
                 .get("InterventionList", {})
                 .get("Intervention", [])
             ):
-                parts = [intervention.get("InterventionName"), intervention.get("InterventionDescription")]
-                parts += intervention.get("InterventionOtherNameList", {}).get("InterventionOtherName", [])
-                rows.append((trial_id, "intervention", " | ".join(p for p in parts if p)))
-            texts = {
-                "keywords": " | ".join(conditions.get("KeywordList", {}).get("Keyword", [])),
-                "title": ident.get("BriefTitle"),
-                "official_title": ident.get("OfficialTitle"),
-                "conditions": " | ".join(conditions.get("ConditionList", {}).get("Condition", [])),
-                "summary": protocol.get("DescriptionModule", {}).get("BriefSummary"),
-            }
-            rows.extend((trial_id, field_name, text) for field_name, text in texts.items() if text)
-    return rows
+                interventions.append(
+                    (
+                        trial_id,
+                        index,
+                        _v2_type(item.get("InterventionType")),
+                        item.get("InterventionName"),
+                        item.get("InterventionDescription"),
+                        item.get("InterventionOtherNameList", {}).get("InterventionOtherName", []),
+                    )
+                )
+    return _classic_inputs(trials, interventions, conditions)
+
+
+# The classic website's CSV writes interventions as "Type: name|Type: name"; names may hold "|" or ":",
+# so a new intervention starts only at one of the registry's intervention types.
+CLASSIC_CSV_INTERVENTION = re.compile(
+    r"(?:^|\|)((?:Drug|Biological|Genetic|Procedure|Device|Radiation|Behavioral|Dietary Supplement"
+    r"|Diagnostic Test|Combination Product|Other): )"
+)
+
+
+def classic_csv_interventions(cell: str) -> list[tuple[str | None, str]]:
+    """'Biological: MSC|Drug: Placebo' -> [('BIOLOGICAL', 'MSC'), ('DRUG', 'Placebo')]."""
+    parts = CLASSIC_CSV_INTERVENTION.split(cell or "")
+    out: list[tuple[str | None, str]] = []
+    if parts[0].strip():
+        out.append((None, parts[0].strip()))
+    for prefix, name in zip(parts[1::2], parts[2::2], strict=True):
+        out.append((_v2_type(prefix.rstrip(": ")), name.strip()))
+    return [(kind, name) for kind, name in out if name]
+
+
+def ctgov_classic_csv_inputs(files: list[Path]) -> list[tuple[str, str, str]]:
+    """Classifier input rows for the classic website's "Download -> CSV" (one study a row).
+
+    Read: NCT Number, Title, Interventions ("Type: name|..."; the type kept as API v2's enum) and
+    Conditions ("|"-separated). The download has no summaries, keywords, official titles or
+    intervention descriptions, and nothing it lacks is invented.
+    """
+    trials, interventions, conditions = [], [], []
+    for path in files:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                trial_id = row["NCT Number"].strip()
+                trials.append({"trial_id": trial_id, "title": row["Title"]})
+                interventions += [
+                    (trial_id, index, kind, name, None, [])
+                    for index, (kind, name) in enumerate(classic_csv_interventions(row["Interventions"]))
+                ]
+                conditions += [(trial_id, c) for c in row["Conditions"].split("|") if c.strip()]
+    return _classic_inputs(trials, interventions, conditions)
+
+
+def cgt_scores(modality: Scores) -> Scores:
+    """CGT vs not CGT, from modality scores (every modality but 'not CGT' is CGT)."""
+    scores = Scores()
+    for label, count in modality.true_positive.items():
+        side = "not CGT" if label == "not CGT" else "CGT"
+        scores.support[side] += count
+        scores.true_positive[side] += count
+    for item_id, expected, predicted, evidence in modality.errors:
+        expected_side = "not CGT" if expected == "not CGT" else "CGT"
+        predicted_side = "not CGT" if predicted == "not CGT" else "CGT"
+        if expected_side == predicted_side:
+            scores.support[expected_side] += 1
+            scores.true_positive[expected_side] += 1
+        else:
+            scores.add(item_id, expected_side, predicted_side, evidence)
+    return scores
 
 
 def genuine_labels(path: Path = GENUINE_LABELLED) -> dict[str, str]:
@@ -222,6 +347,43 @@ def genuine_ctgov(
         {item: (got["modality"], got["is_cgt"], got["modality_evidence"]) for item, got in results.items()},
         labels,
     )
+
+
+def msc_labels(path: Path = MSC_LABELLED) -> dict[str, tuple[str, str]]:
+    """trial_id -> (split, expected modality) for the classic-CSV trials labelled by hand.
+
+    The split was fixed from the NCT number before any classifier output was read: the number's
+    half odd is `tune` (rules may be tuned to it), even is `holdout` (never tuned to).
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["trial_id"]: (row["split"], row["expected_modality"]) for row in csv.DictReader(handle)}
+
+
+def split_of(trial_id: str) -> str:
+    """The deterministic split of an NCT number: NCT00000006 (6 / 2 = 3, odd) is tune."""
+    return "tune" if int(trial_id.removeprefix("NCT")) // 2 % 2 else "holdout"
+
+
+def classic_csv_sets(
+    csv_dir: Path = DEFAULT_CTGOV_CLASSIC_CSV_DIR, labels_path: Path = MSC_LABELLED
+) -> dict[str, tuple[Scores, Scores]]:
+    """Per split: (CGT vs not CGT, modality) on the classic-CSV download, against the hand labels."""
+    files = sorted(csv_dir.glob("*.csv"))
+    if not files:
+        raise FileNotFoundError(f"no classic ClinicalTrials.gov CSV download in {csv_dir}")
+    results = classify_fields(ctgov_classic_csv_inputs(files))
+    labels = msc_labels(labels_path)
+    out: dict[str, tuple[Scores, Scores]] = {}
+    for split in SPLITS:
+        in_split = {item: got for item, got in results.items() if labels.get(item, ("",))[0] == split}
+        out[split] = score_cgt_and_modality(
+            {
+                item: (got["modality"], got["is_cgt"], got["modality_evidence"])
+                for item, got in in_split.items()
+            },
+            {item: expected for item, (_, expected) in labels.items()},
+        )
+    return out
 
 
 def warehouse_figures(db_path: Path) -> dict[str, object]:
@@ -303,10 +465,23 @@ def cell_source_and_role(
     return source, role
 
 
+CELL_THERAPIES = ("non-genetically-modified cell therapy", "tissue-engineered product")
+
+
+def recognised_as_cgt(modality: Scores, labels: tuple[str, ...] = CELL_THERAPIES) -> tuple[int, int]:
+    """(classified CGT, labelled) among items labelled with one of labels (MSC and other cell therapies)."""
+    labelled = sum(modality.support[label] for label in labels)
+    missed = sum(
+        1 for _, expected, predicted, _ in modality.errors if expected in labels and predicted == "not CGT"
+    )
+    return labelled - missed, labelled
+
+
 def report(
     db_path: Path | None = None,
     ema_dir: Path = DEFAULT_EMA_REPORT_DIR,
     ctgov_dir: Path = DEFAULT_CTGOV_SAMPLES_DIR,
+    classic_csv_dir: Path = DEFAULT_CTGOV_CLASSIC_CSV_DIR,
 ) -> str:
     """The evaluation as printable text."""
     lines: list[str] = []
@@ -322,11 +497,14 @@ def report(
             lines.append(f"    miss {item_id}: expected {expected}, got {predicted} ({evidence})")
 
     modality, target = hand_labelled()
-    table("Hand-labelled set (warehouse/classifier_eval.csv): modality", modality)
+    table("Hand-labelled set (warehouse/classifier_eval.csv): CGT vs not CGT", cgt_scores(modality))
+    table("Hand-labelled set: modality", modality)
     table("Hand-labelled set: target antigen", target)
     if ema_dir.exists() and any(ema_dir.glob("*.xlsx")):
         table(
-            "EMA medicines report, every human medicine: advanced-therapy flag vs is_cgt", ema_report(ema_dir)
+            "EMA medicines report, every human medicine: advanced-therapy flag vs is_cgt"
+            " (the report names no modality, so CGT vs not CGT only)",
+            ema_report(ema_dir),
         )
     else:
         lines.append(f"\nEMA report: none in {ema_dir}, skipped")
@@ -336,6 +514,18 @@ def report(
         table("Genuine ClinicalTrials.gov samples: modality", modality_genuine)
     else:
         lines.append(f"\nClinicalTrials.gov samples: none in {ctgov_dir}, skipped")
+    if classic_csv_dir.exists() and any(classic_csv_dir.glob("*.csv")):
+        for split, (cgt, modality_msc) in classic_csv_sets(classic_csv_dir).items():
+            name = f"Classic-CSV download 'mesenchymal stem OR stromal' ({MSC_LABELLED.name}), {split}"
+            table(f"{name}: CGT vs not CGT", cgt)
+            table(f"{name}: modality", modality_msc)
+            recognised, labelled = recognised_as_cgt(modality_msc)
+            share = f"{recognised / labelled:.3f}" if labelled else "-"
+            lines.append(
+                f"  cell therapies (MSC and others) classified CGT: {recognised}/{labelled} = {share}"
+            )
+    else:
+        lines.append(f"\nClassic ClinicalTrials.gov CSV download: none in {classic_csv_dir}, skipped")
     if db_path is not None:
         figures = warehouse_figures(db_path)
         lines.append("\nWarehouse (ClinicalTrials.gov CAR-T set of the replay)")

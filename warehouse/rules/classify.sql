@@ -1,16 +1,23 @@
 -- classify_items(input_table): one row per item_id of input_table (item_id, field, text). Fields: 'summary' (a
 -- long free text, read second), 'flags' (registry flags as tokens) and any other name for a short text
--- ('intervention', 'keywords', 'title', 'official_title', 'conditions'; a tie between equally ranked rules goes
--- to the field named first). The modality is the label of the first rule in file order that fires anywhere in
--- the item's short texts and flags; no rule: 'not CGT'. The summary is read only for items left 'not CGT', with
--- a catch-all label, or with a CAR/TCR label and no target: its label replaces a catch-all one when its rule
--- ranks higher, and its targets (beside CAR wording) count when the short texts name none.
+-- ('intervention', 'keywords', 'title', 'official_title', 'conditions'). A modality comes only from what is
+-- given: interventions, titles and flags; keywords and conditions (the population) never give one. The
+-- modality is the label of the first rule in file order that fires in those texts, a CGT label winning over a
+-- 'not CGT' one found in another text (a transplant procedure beside an MSC infusion) and flags coming last;
+-- on a tie the field named first wins (intervention, title, official_title). Rules read as 'intervention'
+-- count in interventions only; as 'intervention+context', in a title too beside an administration word (kind
+-- 'context'); disease names that name a cell type (kind 'mask') are removed before the scan. No rule: 'not
+-- CGT'. The summary is read only for items left 'not CGT', with a catch-all label, or with a CAR/TCR label and
+-- no target: its label replaces a catch-all one when its rule ranks higher, and its targets (beside CAR
+-- wording) count when the short texts name none.
 CREATE OR REPLACE MACRO classify_items(input_table) AS TABLE
 WITH input AS (
-    -- field_rank breaks a tie between equally ranked rules (the field named first wins). 'flags' has
-    -- no rank, so short_labels takes no modality from flags.
+    -- field_rank: the fields a modality may come from, in the order that breaks a tie between equally
+    -- ranked rules. Keywords and conditions have none: they still give targets and cell sources.
     SELECT item_id, field, lower(text) AS text,
-        list_position(['intervention', 'keywords', 'title', 'official_title', 'conditions'], field) AS field_rank
+        CASE field WHEN 'flags' THEN 'flags' WHEN 'intervention' THEN 'intervention' ELSE 'other' END
+            AS field_class,
+        list_position(['intervention', 'title', 'official_title', 'flags'], field) AS field_rank
     FROM query_table(input_table)
     WHERE field <> 'summary' AND nullif(text, '') IS NOT NULL
 ),
@@ -19,16 +26,19 @@ items AS (
 ),
 -- Identical texts (the same drug named in thousands of trials) are scanned once.
 texts AS (
-    SELECT DISTINCT field = 'flags' AS is_flags, text FROM input
+    SELECT DISTINCT field_class, text, field_class = 'flags' AS is_flags,
+        field_class = 'other' AND names_administration(text) AS names_administration
+    FROM input
 ),
 text_hits AS (
-    SELECT is_flags, text, 'modality' AS kind, unnest(modality_rule_hits(text)) AS hit FROM texts
+    SELECT field_class, text, 'modality' AS kind, unnest(modality_rule_hits(mask_for_modality(text))) AS hit
+    FROM texts
     UNION ALL
-    SELECT is_flags, text, 'target', unnest(target_rule_hits(text)) FROM texts WHERE NOT is_flags
+    SELECT field_class, text, 'target', unnest(target_rule_hits(text)) FROM texts WHERE NOT is_flags
     UNION ALL
-    SELECT is_flags, text, 'cell_source', unnest(cell_source_rule_hits(text)) FROM texts WHERE NOT is_flags
+    SELECT field_class, text, 'cell_source', unnest(cell_source_rule_hits(text)) FROM texts WHERE NOT is_flags
     UNION ALL
-    SELECT is_flags, text, 'role', unnest(role_rule_hits(text)) FROM texts WHERE NOT is_flags
+    SELECT field_class, text, 'role', unnest(role_rule_hits(text)) FROM texts WHERE NOT is_flags
 ),
 hit_rules AS (
     SELECT kind, hit, unnest(rules_matching(kind, hit)) AS rule_id
@@ -44,7 +54,7 @@ ignored_hits AS (
 -- Per distinct text: its best modality and cell-source rule, and its targets.
 text_labels AS (
     SELECT
-        text_hits.is_flags,
+        text_hits.field_class,
         text_hits.text,
         arg_min({'rule_order': rules.rule_order, 'rule_id': rules.rule_id, 'label': rules.label,
                  'cell_source': rules.cell_source, 'delivery': rules.delivery, 'hit': text_hits.hit},
@@ -60,8 +70,14 @@ text_labels AS (
     FROM (SELECT *, hit IN (SELECT hit FROM ignored_hits) AS is_ignored FROM text_hits) AS text_hits
     JOIN hit_rules USING (kind, hit)
     JOIN classifier_rules AS rules USING (rule_id)
-    WHERE CASE WHEN text_hits.is_flags THEN rules.field = 'flags' ELSE rules.field IN ('text', 'text+summary') END
-    GROUP BY text_hits.is_flags, text_hits.text
+    JOIN texts USING (field_class, text)
+    WHERE CASE texts.field_class
+        WHEN 'flags' THEN rules.field = 'flags'
+        WHEN 'intervention' THEN rules.field IN ('text', 'text+summary', 'intervention', 'intervention+context')
+        ELSE rules.field IN ('text', 'text+summary')
+            OR (rules.field = 'intervention+context' AND texts.names_administration)
+    END
+    GROUP BY text_hits.field_class, text_hits.text
 ),
 short_labels AS (
     SELECT
@@ -69,7 +85,8 @@ short_labels AS (
         arg_min({'rule_order': modality.rule_order, 'rule_id': modality.rule_id, 'label': modality.label,
                  'cell_source': modality.cell_source, 'delivery': modality.delivery,
                  'evidence': input.field || ': ' || modality.hit},
-                (modality.rule_order * 10 + input.field_rank, modality.hit))
+                (input.field = 'flags', modality.label = 'not CGT', modality.rule_order * 10 + input.field_rank,
+                 modality.hit))
             FILTER (WHERE modality IS NOT NULL AND input.field_rank IS NOT NULL) AS modality,
         list_sort(list_distinct(flatten(list(targets ORDER BY targets) FILTER (WHERE targets IS NOT NULL))))
             AS targets,
@@ -85,7 +102,7 @@ short_labels AS (
             FILTER (WHERE role IS NOT NULL AND input.field IN ('title', 'official_title'))
             AS role
     FROM input
-    JOIN text_labels ON text_labels.text = input.text AND text_labels.is_flags = (input.field = 'flags')
+    JOIN text_labels USING (field_class, text)
     GROUP BY input.item_id
 ),
 -- Summaries: only of items the short texts leave unlabelled, with a catch-all label, without a target, with a
@@ -107,7 +124,8 @@ summary_texts AS (
     SELECT DISTINCT text FROM summary_input
 ),
 summary_hits AS (
-    SELECT text, 'modality' AS kind, unnest(summary_modality_rule_hits(lower(text))) AS hit FROM summary_texts
+    SELECT text, 'modality' AS kind, unnest(summary_modality_rule_hits(mask_for_modality(lower(text)))) AS hit
+    FROM summary_texts
     UNION ALL
     SELECT text, 'target', unnest(summary_target_rule_hits(lower(text))) FROM summary_texts
     UNION ALL

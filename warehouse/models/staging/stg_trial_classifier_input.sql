@@ -1,10 +1,13 @@
 -- stg_trial_classifier_input: the texts the modality classifier reads, one row per trial x text. Fields, in
--- the order that breaks a tie between equally ranked rules: 'intervention' (name | description | other names,
--- per intervention), 'keywords', 'title' (brief title), 'official_title', 'conditions', 'summary' (the brief
--- summary: read only where the fields above give no label, a catch-all one or no target; see
--- docs/classifier.md) and 'flags' (EUCTR ATIMP flags as tokens, in a fixed order the flag rules rely on).
+-- this order: 'intervention' (type: name | description | other names, per intervention; the type, where the
+-- registry gives one, lower-cased as in 'biological: ...' or 'diagnostic test: ...', so rules can tell a product
+-- from a procedure on a sample), 'keywords', 'title' (brief title), 'official_title', 'conditions', 'summary'
+-- (the brief summary: read only where the fields above give no label, a catch-all one or no target) and 'flags'
+-- (EUCTR ATIMP flags as tokens, in a fixed order the flag rules rely on). Keywords and conditions give targets
+-- and cell sources but never a modality (docs/classifier.md).
 SELECT trial_id AS item_id, 'intervention' AS field,
-    concat_ws(' | ', "name", description, array_to_string(other_names, ' | ')) AS text
+    concat_ws(': ', lower(replace(intervention_type, '_', ' ')),
+        concat_ws(' | ', "name", description, nullif(array_to_string(other_names, ' | '), ''))) AS text
 FROM trial_interventions
 UNION ALL
 SELECT trial_id, 'keywords', array_to_string(keywords, ' | ') FROM trials WHERE len(keywords) > 0
