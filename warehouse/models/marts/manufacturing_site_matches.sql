@@ -4,8 +4,8 @@
 -- and on the key of its brand (normalised_brand), both against the agencies' decisions and the
 -- product each decision was matched to. match_status: 'matched' when the two lookups together reach
 -- exactly one product; 'unmatched' when they reach none; 'ambiguous' when they reach two or more
--- (candidate_product_ids lists them); 'duplicate' when an earlier row (by site_row_id) already
--- gives the same product, site and role under another spelling. Only 'matched' rows are published;
+-- (candidate_product_ids lists them); 'duplicate' when another row gives the same product, site and
+-- role under another spelling (kept: the row naming an active substance, then the shorter brand). Only 'matched' rows are published;
 -- the others are listed for review, never dropped or guessed. evidence: which key reached which product.
 WITH seed AS (
     SELECT *, normalised_name(active_substance) AS substance_key, normalised_brand(brand_name) AS brand_key
@@ -45,7 +45,8 @@ SELECT
     source_url, note, as_of, product_id,
     CASE
         WHEN lookup_status = 'matched' AND row_number() OVER (
-            PARTITION BY product_id, lower(site_name), "role" ORDER BY site_row_id) > 1 THEN 'duplicate'
+            PARTITION BY product_id, lower(site_name), "role"
+            ORDER BY active_substance IS NULL, length(brand_name), site_row_id) > 1 THEN 'duplicate'
         ELSE lookup_status
     END AS match_status,
     candidate_product_ids,
