@@ -193,6 +193,15 @@ def test_an_edited_seed_replaces_the_rows_it_no_longer_holds(tmp_path: Path) -> 
     assert _query(db, "SELECT site_name FROM manufacturing_sites") == [("New name",)]
 
 
+def test_a_second_load_of_the_same_seed_changes_nothing(tmp_path: Path) -> None:
+    db = _load(tmp_path, [_site("KYMRIAH", "tisagenlecleucel")])
+    load_replay(tmp_path / "replay", db, ["manufacturing_sites"], new_run_id())
+    changed = _query(
+        db, "SELECT rows_changed FROM pipeline_runs WHERE source = 'manufacturing_sites' ORDER BY finished_at"
+    )
+    assert changed == [(1,), (0,)]
+
+
 # --- on the replay (issue 11's bar) ----------------------------------------------------------------
 
 
