@@ -141,7 +141,7 @@ def app(ctx: click.Context, verbose: bool) -> None:
     metavar="DIR",
     help="Read recorded pages instead of fetching: DIR/<source>/ (e.g. ../shared/replay) or a "
     "landed run folder data/raw/<source>/<run_id>/. Sources with no folder are skipped, except "
-    "curated and organisations, which read their seeds from the project.",
+    "curated, organisations and manufacturing_sites, which read their seeds from the project.",
 )
 @click.option("--full", is_flag=True, help="Fetch everything, not only what changed since the last run.")
 @click.option(

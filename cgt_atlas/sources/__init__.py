@@ -16,7 +16,7 @@ from cgt_atlas.sources import (
     swissmedic,
 )
 from cgt_atlas.sources.base import Source
-from cgt_atlas.sources.curated import organisations
+from cgt_atlas.sources.curated import manufacturing_sites, organisations
 
 SOURCES: dict[str, Source] = {  # type: ignore[misc]
     module.NAME: module
@@ -32,6 +32,7 @@ SOURCES: dict[str, Source] = {  # type: ignore[misc]
         swissmedic,
         curated,
         organisations,
+        manufacturing_sites,
     )
 }
 

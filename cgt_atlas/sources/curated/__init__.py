@@ -58,11 +58,12 @@ __all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "default_
 def default_pages() -> list[Path]:
     """The approval seed files themselves: curated rows need no network and no replay folder.
 
-    The organisation seeds in the same folder belong to the organisations source.
+    The organisation and manufacturing-site seeds in the same folder belong to their own sources.
     """
-    from cgt_atlas.sources.curated.organisations import SEED_FILES
+    from cgt_atlas.sources.curated import manufacturing_sites, organisations
 
-    return sorted(page for page in CURATED_DIR.glob(PAGE_GLOB) if page.name not in SEED_FILES)
+    others = {*organisations.SEED_FILES, *manufacturing_sites.SEED_FILES}
+    return sorted(page for page in CURATED_DIR.glob(PAGE_GLOB) if page.name not in others)
 
 
 def fetch(
