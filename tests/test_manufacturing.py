@@ -1,14 +1,20 @@
 """The manufacturing model and mart_manufacturing_demand (issue 11) on hand-written records: trials active
-across years, patients allocated by site share, per-patient batches, defaults counted, reproducible."""
+across years, patients allocated by site share, per-patient batches, defaults counted, reproducible; and the
+sites and supply-route marts on the replay (they need ../shared: skipped, with the reason, without it)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
 
+from cgt_atlas.landing import new_run_id
 from cgt_atlas.settings import MODELS_DIR
+from tests.conftest import shared_path
+from tests.helpers import query
+from tests.registry_helpers import load_replay
 from warehouse.load import build_models, ensure_schema
 
 # trial_id, intervention, start, completion, enrolment, status, last update, sites (country code, region)
@@ -178,3 +184,55 @@ def test_withdrawn_population_and_undated_trials(con: duckdb.DuckDBPyConnection)
 def test_the_mart_does_not_depend_on_the_day() -> None:
     sql = (MODELS_DIR / "marts" / "mart_manufacturing_demand.sql").read_text(encoding="utf-8").lower()
     assert "current_date" not in sql and "now()" not in sql and "today" not in sql
+
+
+@pytest.fixture(scope="module")
+def replay_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The replay plus the curated seeds, loaded through the same steps as the flow (no Prefect)."""
+    replay = shared_path("replay")  # skips with the reason when ../shared is missing
+    data = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CGT_ATLAS_DATA", str(data))
+        load_replay(
+            replay,
+            data / "atlas.duckdb",
+            ["ctgov", "euctr", "ictrp", "ema", "curated", "organisations", "manufacturing_sites"],
+            new_run_id(),
+        )
+    return data / "atlas.duckdb"
+
+
+def test_supply_routes_on_the_replay_cross_regions_and_drop_no_product(replay_db: Path) -> None:
+    routes = query(
+        replay_db,
+        "SELECT approval_region, manufacturing_region, is_cross_region, products FROM mart_supply_routes",
+    )
+    assert any(cross and products > 0 for _, _, cross, products in routes)
+    # made in North America, approved in Europe: the CAR-Ts made in the US among them
+    europe_from_na = [r for r in routes if r[0] == "Europe" and r[1] == "North America"]
+    assert europe_from_na and europe_from_na[0][3] >= 5
+    # every approved product is on at least one route of each region where it is approved
+    approved = query(replay_db, "SELECT count(DISTINCT (product_id, region)) FROM product_first_approvals")[
+        0
+    ][0]
+    on_routes = query(
+        replay_db,
+        "SELECT count(DISTINCT (products.product_id, firsts.region)) FROM product_first_approvals AS firsts "
+        "JOIN product_manufacturing AS products USING (product_id)",
+    )[0][0]
+    assert on_routes == approved
+
+
+def test_manufacturing_sites_mart_on_the_replay(replay_db: Path) -> None:
+    regions = query(replay_db, "SELECT count(DISTINCT region) FROM mart_manufacturing_sites")[0][0]
+    assert regions >= 3
+    products = query(replay_db, "SELECT count(DISTINCT product_id) FROM manufacturing_sites")[0][0]
+    assert products >= 25
+    us = query(
+        replay_db,
+        "SELECT product_names FROM mart_manufacturing_sites WHERE country_code = 'US'",
+    )[0][0]
+    assert "KYMRIAH" in us.upper() and "YESCARTA" in us.upper()
+    assert query(
+        replay_db, "SELECT count(*) FROM manufacturing_sites WHERE source_url NOT LIKE 'https://%'"
+    ) == [(0,)]
