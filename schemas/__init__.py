@@ -1,7 +1,8 @@
 """pandera models of the canonical tables: what every source must hand the warehouse."""
 
-from schemas import approvals, organisations, registries, trials
+from schemas import approvals, fda_sites, organisations, registries, trials
 from schemas.approvals import ApplicationNotGranted, Approval, RegulatoryRecord
+from schemas.fda_sites import ComplianceAction, Establishment
 from schemas.organisations import Organisation, OrganisationAlias
 from schemas.registries import EuctrMemberState, IctrpRecord, TrialAtimpFlags
 from schemas.trials import (
@@ -18,16 +19,20 @@ TABLE_MODELS = {
     **registries.TABLE_MODELS,
     **approvals.TABLE_MODELS,
     **organisations.TABLE_MODELS,
+    **fda_sites.TABLE_MODELS,
 }
 TABLE_KEYS = {
     **trials.TABLE_KEYS,
     **registries.TABLE_KEYS,
     **approvals.TABLE_KEYS,
     **organisations.TABLE_KEYS,
+    **fda_sites.TABLE_KEYS,
 }
 
 __all__ = [
     "ApplicationNotGranted",
+    "ComplianceAction",
+    "Establishment",
     "Approval",
     "RegulatoryRecord",
     "TABLE_KEYS",

@@ -10,6 +10,8 @@ from cgt_atlas.sources import (
     ema,
     euctr,
     fda_cgt,
+    fda_compliance,
+    fda_establishments,
     fda_purplebook,
     healthcanada,
     ictrp,
@@ -32,6 +34,8 @@ SOURCES: dict[str, Source] = {  # type: ignore[misc]
         swissmedic,
         curated,
         organisations,
+        fda_establishments,
+        fda_compliance,
     )
 }
 
