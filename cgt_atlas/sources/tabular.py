@@ -162,28 +162,32 @@ def _decode(name: str, body: bytes) -> str:
 
 
 def _text_rows(name: str, body: bytes, layout: TableLayout) -> Iterator[tuple[int, Row]]:
-    """A delimited text table: the delimiter is the one under which the header holds every column."""
+    """A delimited text table (tab, comma or pipe: whichever splits the header into the contract's names)."""
     text = _decode(name, body)
     head_lines = text.splitlines()[: layout.banner_rows + 1]
-    for delimiter in TEXT_DELIMITERS:
+    wanted = {header_name(column) for column in layout.columns}
+
+    def split(delimiter: str) -> list[list[str]]:
         quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-        head = list(csv.reader(head_lines, delimiter=delimiter, quoting=quoting))
-        try:
-            at, columns = _find_header(name, head, layout)
-        except PageStructureChanged:
-            if delimiter == TEXT_DELIMITERS[-1]:
-                head = list(csv.reader(head_lines, delimiter=TEXT_DELIMITERS[0], quoting=csv.QUOTE_NONE))
-                _find_header(name, head, layout)  # raises, naming what the tab-split header holds
+        return list(csv.reader(head_lines, delimiter=delimiter, quoting=quoting))
+
+    def fit(delimiter: str) -> int:
+        return max((len(wanted & {header_name(cell) for cell in row}) for row in split(delimiter)), default=0)
+
+    # The delimiter under which the header holds the most wanted columns: all of them, or the error
+    # names what that closest header lacks.
+    delimiter = max(TEXT_DELIMITERS, key=fit)
+    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    head = split(delimiter)
+    at, columns = _find_header(name, head, layout)
+    width = len(head[at])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting)
+    for row_no, row in enumerate(reader, start=1):
+        if row_no <= at + 1 or not any(cell.strip() for cell in row):
             continue
-        width = len(head[at])
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting)
-        for row_no, row in enumerate(reader, start=1):
-            if row_no <= at + 1 or not any(cell.strip() for cell in row):
-                continue
-            if len(row) < width or any(cell.strip() for cell in row[width:]):
-                raise DamagedPage(
-                    f"{name}: line {row_no} has {len(row)} cells where the header has {width} "
-                    "(cut short or misaligned): refused whole"
-                )
-            yield row_no, {column: row[i] for column, i in columns.items()}
-        return
+        if len(row) < width or any(cell.strip() for cell in row[width:]):
+            raise DamagedPage(
+                f"{name}: line {row_no} has {len(row)} cells where the header has {width} "
+                "(cut short or misaligned): refused whole"
+            )
+        yield row_no, {column: row[i] for column, i in columns.items()}
