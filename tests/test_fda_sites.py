@@ -13,12 +13,16 @@ import duckdb
 import openpyxl
 import polars as pl
 import pytest
+import requests_mock as rm
 from conftest import FIXTURES, shared_path
 from helpers import query, scalar
 from registry_helpers import link_folder, load_replay
 
 from cgt_atlas.errors import DamagedPage, PageStructureChanged
+from cgt_atlas.http import PoliteClient
+from cgt_atlas.landing import RawLanding, page_files
 from cgt_atlas.sources import get_source
+from cgt_atlas.sources.fda_establishments.settings import DOWNLOAD_URL
 from cgt_atlas.staging import split_valid
 
 REGISTER_TXT = FIXTURES / "fda_establishments" / "drls_reg.txt"
@@ -277,3 +281,39 @@ def test_genuine_cell_product_enforcement(genuine_db: Path) -> None:
     )
     assert excluded["Westlake IVF, LLC"] == "reproductive tissue"
     assert excluded["OneBlood, Inc."] == "blood or plasma"
+
+
+# -- fetching: the live zip, and the hand-in inbox -------------------------------------------------
+
+
+def test_live_fetch_lands_the_zip_and_it_parses(tmp_path: Path) -> None:
+    archive = tmp_path / "drls_reg.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.write(REGISTER_TXT, "drls_reg.txt")
+    landing = RawLanding(tmp_path / "landed")
+    with rm.Mocker() as mock:
+        mock.get(DOWNLOAD_URL, content=archive.read_bytes())
+        get_source("fda_establishments").fetch(PoliteClient(), landing, since=None)
+    (page,) = page_files(landing.folder, "*")
+    assert page.suffix == ".zip"
+    assert len(parsed("fda_establishments", [page])[0]) == 5
+
+
+def test_live_fetch_refuses_an_html_answer_but_keeps_it(tmp_path: Path) -> None:
+    landing = RawLanding(tmp_path / "landed")
+    with rm.Mocker() as mock, pytest.raises(PageStructureChanged, match="did not answer with a zip"):
+        mock.get(DOWNLOAD_URL, text="<html>Site maintenance</html>")
+        get_source("fda_establishments").fetch(PoliteClient(), landing, since=None)
+    assert landing.pages == 1
+
+
+def test_compliance_fetch_lands_the_inbox_exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "compliance_actions.csv").write_bytes(COMPLIANCE_CSV.read_bytes())
+    (inbox / "notes.md").write_text("not an export", encoding="utf-8")
+    monkeypatch.setenv("CGT_ATLAS_FDA_COMPLIANCE_INBOX", str(inbox))
+    landing = RawLanding(tmp_path / "landed")
+    get_source("fda_compliance").fetch(PoliteClient(), landing, since=None)
+    (page,) = page_files(landing.folder, "*")
+    assert page.read_bytes() == COMPLIANCE_CSV.read_bytes() and page.suffix == ".csv"
