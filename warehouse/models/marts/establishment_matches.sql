@@ -1,8 +1,9 @@
 -- Grain: one row per FDA-registered establishment x CGT organisation it may belong to. A CGT
 -- organisation sponsors (lead or collaborator) at least one trial the classifier calls CGT
 -- (trial_classification.is_cgt; its organisation from sponsor_organisations), or holds an approval of
--- a CGT product (stg_regulatory_decisions holder, products.is_cgt); its names are those sponsor and
--- holder spellings plus, for a curated organisation, its curated name and aliases. Both the
+-- a CGT product (stg_regulatory_decisions holder, products.is_cgt; a holder is the organisation its
+-- spelling names among the curated ones, else among the sponsors, else its own). Its names are those
+-- sponsor and holder spellings plus, for a curated organisation, its curated name and aliases. Both the
 -- establishment's FIRM_NAME and its REGISTRANT_NAME are compared on organisation_key():
 --   'exact key'    a name's key equals a sponsor or holder spelling's key, or a curated organisation name's;
 --   'alias'        a name's key equals a curated alias of the organisation (organisation_aliases);
@@ -36,13 +37,15 @@ curated_keys AS (
 ),
 cgt_holders AS (
     SELECT organisation_key(decisions.holder) AS name_key,
-        coalesce(min(curated.organisation_id), organisation_key(decisions.holder)) AS organisation_id,
+        coalesce(min(curated.organisation_id), min(sponsors.organisation_id), organisation_key(decisions.holder))
+            AS organisation_id,
         'licence holder name' AS name_kind, min(decisions.holder) AS spelling,
         count(DISTINCT matches.product_id) AS cgt_products
     FROM stg_regulatory_decisions AS decisions
     JOIN product_matches AS matches USING (record_id)
     JOIN products ON products.product_id = matches.product_id AND products.is_cgt
     LEFT JOIN curated_keys AS curated ON curated.name_key = organisation_key(decisions.holder)
+    LEFT JOIN sponsor_organisations AS sponsors ON sponsors.sponsor_key = organisation_key(decisions.holder)
     WHERE decisions.record_kind = 'approval' AND organisation_key(decisions.holder) IS NOT NULL
     GROUP BY 1
 ),

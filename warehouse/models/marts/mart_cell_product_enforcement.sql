@@ -9,8 +9,8 @@
 SELECT
     action_year AS "year",
     country_code,
-    any_value(country) AS country,
-    any_value(region) AS region,
+    min(country) AS country,
+    min(region) AS region,
     state,
     action_type,
     count(*) AS actions,
