@@ -6,6 +6,7 @@ organisations (establishment_matches) and cell-product enforcement (mart_cell_pr
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
 from pathlib import Path
 
@@ -317,3 +318,20 @@ def test_compliance_fetch_lands_the_inbox_exports(tmp_path: Path, monkeypatch: p
     get_source("fda_compliance").fetch(PoliteClient(), landing, since=None)
     (page,) = page_files(landing.folder, "*")
     assert page.read_bytes() == COMPLIANCE_CSV.read_bytes() and page.suffix == ".csv"
+
+
+def test_every_curated_cell_product_firm_names_an_https_page_and_an_action_on_the_sample(
+    genuine_db: Path,
+) -> None:
+    model = (Path(__file__).parents[1] / "warehouse/models/marts/compliance_cell_products.sql").read_text()
+    urls = set(re.findall(r"'(\w+://[^']+)'", model))
+    assert len(urls) >= 9 and all(url.startswith("https://") for url in urls)
+    cited = {
+        url
+        for (evidence,) in query(
+            genuine_db,
+            "SELECT evidence FROM compliance_cell_products WHERE cell_product_basis = 'curated firm'",
+        )
+        for url in re.findall(r"\((https://\S+)\)$", evidence)
+    }
+    assert cited == urls  # no curated firm is dead weight on the genuine export
