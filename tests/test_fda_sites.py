@@ -96,6 +96,16 @@ def test_register_reads_the_same_from_txt_zip_and_xlsx(tmp_path: Path) -> None:
     assert frames[0].equals(frames[1]) and frames[0].equals(frames[2])
 
 
+def test_two_rows_of_one_fei_and_duns_are_both_quarantined(tmp_path: Path) -> None:
+    lines = REGISTER_TXT.read_text(encoding="utf-8").splitlines(keepends=True)
+    page = tmp_path / "drls_reg.txt"
+    page.write_text("".join([*lines, lines[1].replace("ANALYSIS; MANUFACTURE", "PACK")]), encoding="utf-8")
+    valid, quarantined = parsed("fda_establishments", [page])
+    assert len(valid) == 4
+    assert set(quarantined.get_column("check_name")) == {"establishment_id:one_row_per_establishment"}
+    assert set(quarantined.get_column("entity_key")) == {"fda_establishments:3005123456:123456789"}
+
+
 @pytest.mark.parametrize(
     ("damage", "error", "says"),
     [
@@ -153,6 +163,18 @@ def test_compliance_csv_and_xlsx_with_banner_lines_read_alike(tmp_path: Path) ->
     )
     blank = from_csv.filter(pl.col("case_id") == "673001").to_dicts()[0]
     assert (blank["state"], blank["country"], blank["country_code"]) == (None, None, None)  # "-" is no value
+
+
+def test_an_action_in_a_country_no_table_knows_is_quarantined_with_its_name(tmp_path: Path) -> None:
+    page = tmp_path / "export.csv"
+    page.write_text(
+        COMPLIANCE_CSV.read_text(encoding="utf-8").replace("-,India,Drugs", "-,Atlantis,Drugs"),
+        encoding="utf-8",
+    )
+    valid, quarantined = parsed("fda_compliance", [page])
+    assert len(valid) == 6
+    (row,) = quarantined.to_dicts()
+    assert row["check_name"] == "country_code:country_is_known" and "Atlantis" in row["record"]
 
 
 def test_a_compliance_export_without_its_columns_is_refused(tmp_path: Path) -> None:
