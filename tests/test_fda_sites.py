@@ -281,6 +281,17 @@ def test_genuine_matches_are_sure_or_reviewed_never_silently_accepted(genuine_db
     )
 
 
+def test_genuine_sites_carry_the_compliance_actions_on_their_fei(genuine_db: Path) -> None:
+    assert scalar(
+        genuine_db,
+        "SELECT count(*) FROM establishment_matches WHERE counts_as_cgt_site AND fda_compliance_actions > 0",
+    ) == scalar(
+        genuine_db,
+        "SELECT count(DISTINCT (m.establishment_id, m.organisation_id)) FROM establishment_matches AS m "
+        "JOIN compliance_actions USING (fei_number) WHERE m.counts_as_cgt_site",
+    )
+
+
 def test_genuine_cell_product_enforcement(genuine_db: Path) -> None:
     assert scalar(genuine_db, "SELECT sum(actions) FROM mart_cell_product_enforcement") == scalar(
         genuine_db, "SELECT count(*) FROM compliance_cell_products WHERE is_cell_product"

@@ -20,6 +20,8 @@
 -- counts_as_cgt_site: sure and makes or tests. It says the site belongs to an organisation active in
 -- CGT, not that it makes a CGT product: a diversified firm's sites mostly make other drugs
 -- (organisation_sure_sites shows how many sites an organisation has).
+-- fda_compliance_actions, last_fda_compliance_action: FDA compliance actions (warning letters,
+-- injunctions, seizures) on the site's FEI, of any product type; 0 and NULL when none or no FEI.
 WITH cgt_sponsors AS (
     SELECT organisations.sponsor_key AS name_key, organisations.organisation_id,
         organisations.organisation_name, 'sponsor name' AS name_kind,
@@ -137,6 +139,12 @@ pairs AS (
     )
     GROUP BY establishment_id, organisation_id
 ),
+site_actions AS (
+    SELECT fei_number, count(*) AS actions, max(action_date) AS last_action_date
+    FROM compliance_actions
+    WHERE fei_number IS NOT NULL
+    GROUP BY fei_number
+),
 sited AS (
     SELECT pairs.*,
         list_has_any(establishments.operations, ['MANUFACTURE', 'API MANUFACTURE', 'STERILIZE']) AS makes,
@@ -167,6 +175,8 @@ SELECT
     count(*) FILTER (WHERE sited.confidence = 'sure') OVER (PARTITION BY sited.organisation_id)
         AS organisation_sure_sites,
     sited.confidence = 'sure' AND coalesce(sited.makes OR sited.tests, false) AS counts_as_cgt_site,
+    coalesce(site_actions.actions, 0) AS fda_compliance_actions,
+    site_actions.last_action_date AS last_fda_compliance_action,
     row_number() OVER (
         PARTITION BY sited.establishment_id
         ORDER BY sited.strength, cgt_organisations.cgt_trials + cgt_organisations.cgt_products DESC,
@@ -175,4 +185,5 @@ SELECT
 FROM sited
 JOIN establishments USING (establishment_id)
 JOIN cgt_organisations USING (organisation_id)
+LEFT JOIN site_actions ON site_actions.fei_number = establishments.fei_number
 ORDER BY sited.organisation_id, sited.establishment_id
