@@ -60,3 +60,16 @@ def register_country_lookup(con: object, names: list[str]) -> None:
     )
     if rows:
         con.executemany("INSERT INTO country_lookup VALUES (?, ?, ?)", rows)
+
+
+@cache
+def country_code_from_alpha3(code: str) -> str | None:
+    """ISO alpha-2 for an ISO 3166-1 alpha-3 code (FDA's addresses end "(KOR)"); None when unknown.
+
+    pycountry's ISO table decides, never a guess from the letters; a code it lacks, or whose
+    country the seed has no region for, stays unmapped.
+    """
+    country = pycountry.countries.get(alpha_3=code.strip().upper())
+    if country is None:
+        return None
+    return country.alpha_2 if country.alpha_2 in country_regions() else None

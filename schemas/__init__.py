@@ -1,7 +1,8 @@
 """pandera models of the canonical tables: what every source must hand the warehouse."""
 
-from schemas import approvals, manufacturing_sites, organisations, registries, trials
+from schemas import approvals, fda_sites, manufacturing_sites, organisations, registries, trials
 from schemas.approvals import ApplicationNotGranted, Approval, RegulatoryRecord
+from schemas.fda_sites import ComplianceAction, Establishment
 from schemas.manufacturing_sites import CuratedManufacturingSite, ManufacturingSiteSeed
 from schemas.organisations import Organisation, OrganisationAlias
 from schemas.registries import EuctrMemberState, IctrpRecord, TrialAtimpFlags
@@ -20,6 +21,7 @@ TABLE_MODELS = {
     **approvals.TABLE_MODELS,
     **organisations.TABLE_MODELS,
     **manufacturing_sites.TABLE_MODELS,
+    **fda_sites.TABLE_MODELS,
 }
 TABLE_KEYS = {
     **trials.TABLE_KEYS,
@@ -27,10 +29,13 @@ TABLE_KEYS = {
     **approvals.TABLE_KEYS,
     **organisations.TABLE_KEYS,
     **manufacturing_sites.TABLE_KEYS,
+    **fda_sites.TABLE_KEYS,
 }
 
 __all__ = [
     "ApplicationNotGranted",
+    "ComplianceAction",
+    "Establishment",
     "Approval",
     "CuratedManufacturingSite",
     "RegulatoryRecord",

@@ -10,6 +10,8 @@ from cgt_atlas.sources import (
     ema,
     euctr,
     fda_cgt,
+    fda_compliance,
+    fda_establishments,
     fda_purplebook,
     healthcanada,
     ictrp,
@@ -33,6 +35,8 @@ SOURCES: dict[str, Source] = {  # type: ignore[misc]
         curated,
         organisations,
         manufacturing_sites,
+        fda_establishments,
+        fda_compliance,
     )
 }
 

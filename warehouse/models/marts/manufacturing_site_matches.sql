@@ -3,7 +3,8 @@
 -- product matching uses; a key that names several brands within one agency is generic and skipped)
 -- and on the key of its brand (normalised_brand), both against the agencies' decisions and the
 -- product each decision was matched to. match_status: 'matched' when the two lookups together reach
--- exactly one product; 'unmatched' when they reach none; 'ambiguous' when they reach two or more
+-- exactly one product, or when several but only one is reached by both keys (the brand and the substance agree:
+-- MACI's brand also names a second, substance-less product record); 'unmatched' when they reach none; 'ambiguous' when they reach two or more
 -- (candidate_product_ids lists them); 'duplicate' when another row gives the same product, site and
 -- role under another spelling (kept: the row naming an active substance, then the shorter brand). Only 'matched' rows are published;
 -- the others are listed for review, never dropped or guessed. evidence: which key reached which product.
@@ -12,14 +13,14 @@ WITH seed AS (
     FROM curated_manufacturing_sites
 ),
 hits AS (
-    SELECT DISTINCT seed.site_row_id, matches.product_id,
+    SELECT DISTINCT seed.site_row_id, matches.product_id, 'substance' AS key_kind,
         format('active substance key "{}"', seed.substance_key) AS reached_by
     FROM seed
     JOIN stg_product_candidates AS candidates
         ON candidates.name_key = seed.substance_key AND NOT candidates.is_generic
     JOIN product_matches AS matches ON matches.record_id = candidates.record_id
     UNION
-    SELECT DISTINCT seed.site_row_id, matches.product_id, format('brand key "{}"', seed.brand_key)
+    SELECT DISTINCT seed.site_row_id, matches.product_id, 'brand', format('brand key "{}"', seed.brand_key)
     FROM seed
     JOIN stg_regulatory_decisions AS decisions ON decisions.brand_key = seed.brand_key
     JOIN product_matches AS matches ON matches.record_id = decisions.record_id
@@ -27,16 +28,24 @@ hits AS (
 per_row AS (
     SELECT site_row_id,
         list(DISTINCT product_id ORDER BY product_id) AS candidate_product_ids,
+        list(DISTINCT product_id ORDER BY product_id) FILTER (WHERE both_keys) AS agreed_product_ids,
         string_agg(reached_by || ' -> ' || product_id, '; ' ORDER BY reached_by, product_id) AS evidence
-    FROM hits
+    FROM (
+        SELECT *, count(DISTINCT key_kind) OVER (PARTITION BY site_row_id, product_id) = 2 AS both_keys FROM hits
+    )
     GROUP BY site_row_id
 ),
 resolved AS (
     SELECT seed.*, per_row.candidate_product_ids, per_row.evidence,
-        CASE WHEN len(per_row.candidate_product_ids) = 1 THEN per_row.candidate_product_ids[1] END
-            AS product_id,
-        CASE coalesce(len(per_row.candidate_product_ids), 0)
-            WHEN 0 THEN 'unmatched' WHEN 1 THEN 'matched' ELSE 'ambiguous' END AS lookup_status
+        CASE
+            WHEN len(per_row.candidate_product_ids) = 1 THEN per_row.candidate_product_ids[1]
+            WHEN len(per_row.agreed_product_ids) = 1 THEN per_row.agreed_product_ids[1]
+        END AS product_id,
+        CASE
+            WHEN coalesce(len(per_row.candidate_product_ids), 0) = 0 THEN 'unmatched'
+            WHEN len(per_row.candidate_product_ids) = 1 OR len(per_row.agreed_product_ids) = 1 THEN 'matched'
+            ELSE 'ambiguous'
+        END AS lookup_status
     FROM seed
     LEFT JOIN per_row USING (site_row_id)
 )
