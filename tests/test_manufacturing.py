@@ -14,7 +14,7 @@ from cgt_atlas.landing import new_run_id
 from cgt_atlas.settings import MODELS_DIR
 from tests.conftest import shared_path
 from tests.helpers import query
-from tests.registry_helpers import load_replay
+from tests.registry_helpers import link_folder, load_replay
 from warehouse.load import build_models, ensure_schema
 
 # trial_id, intervention, start, completion, enrolment, status, last update, sites (country code, region)
@@ -190,13 +190,30 @@ def test_the_mart_does_not_depend_on_the_day() -> None:
 def replay_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The replay plus the curated seeds, loaded through the same steps as the flow (no Prefect)."""
     replay = shared_path("replay")  # skips with the reason when ../shared is missing
+    establishments = sorted(shared_path("samples", "fda_establishments").glob("*.xlsx"))
     data = tmp_path_factory.mktemp("data")
+    folder = link_folder(
+        tmp_path_factory.mktemp("replay"),
+        {
+            **{source: sorted((replay / source).iterdir()) for source in ("ctgov", "euctr", "ictrp", "ema")},
+            "fda_establishments": establishments,
+        },
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CGT_ATLAS_DATA", str(data))
         load_replay(
-            replay,
+            folder,
             data / "atlas.duckdb",
-            ["ctgov", "euctr", "ictrp", "ema", "curated", "organisations", "manufacturing_sites"],
+            [
+                "ctgov",
+                "euctr",
+                "ictrp",
+                "ema",
+                "curated",
+                "organisations",
+                "manufacturing_sites",
+                "fda_establishments",
+            ],
             new_run_id(),
         )
     return data / "atlas.duckdb"
@@ -236,3 +253,15 @@ def test_manufacturing_sites_mart_on_the_replay(replay_db: Path) -> None:
     assert query(
         replay_db, "SELECT count(*) FROM manufacturing_sites WHERE source_url NOT LIKE 'https://%'"
     ) == [(0,)]
+    registered = query(
+        replay_db,
+        "SELECT sum(registered_cgt_org_sites), sum(registered_manufacture), count(DISTINCT region) "
+        "FILTER (WHERE registered_cgt_org_sites > 0) FROM mart_manufacturing_sites",
+    )[0]
+    assert registered[0] > 50 and registered[1] > 0 and registered[2] >= 3
+    sure = query(
+        replay_db,
+        "SELECT count(DISTINCT establishment_id) FROM establishment_matches "
+        "WHERE confidence = 'sure' AND counts_as_cgt_site AND is_best_match",
+    )[0][0]
+    assert registered[0] == sure  # every counted establishment is on its country's row, once
