@@ -201,6 +201,15 @@ def install_cell_source_defaults(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _summary_alternation(rules: Rules, kind: str) -> str:
+    """One alternation of the rules of a kind that read summaries, context spans kept within one sentence."""
+    return "|".join(
+        f"(?:{row['pattern'].replace('[^|]', '[^|.]')})"
+        for row in rules.rows
+        if row["kind"] == kind and row["field"] in ("summary", "text+summary")
+    )
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -235,11 +244,7 @@ def install_classifier(con: duckdb.DuckDBPyConnection, rules: Rules | None = Non
         cases.append(f"WHEN {_literal(kind)} THEN list_filter([{tests}], lambda x: x IS NOT NULL)")
     con.execute(f"CREATE OR REPLACE MACRO rules_matching(kind, hit) AS CASE kind {' '.join(cases)} END")
     # Summaries: only the rules that read them, context spans kept within one sentence.
-    summary_modality = "|".join(
-        f"(?:{row['pattern'].replace('[^|]', '[^|.]')})"
-        for row in rules.rows
-        if row["kind"] == "modality" and row["field"] in ("summary", "text+summary")
-    )
+    summary_modality = _summary_alternation(rules, "modality")
     targets = "|".join(
         f"(?:{row['pattern']})"
         for row in rules.rows
@@ -254,24 +259,11 @@ def install_classifier(con: duckdb.DuckDBPyConnection, rules: Rules | None = Non
         "CREATE OR REPLACE MACRO summary_target_rule_hits(t) AS "
         f"regexp_extract_all(t, {_literal(summary_target if targets else '$^')})"
     )
-    summary_cell_source = "|".join(
-        f"(?:{row['pattern'].replace('[^|]', '[^|.]')})"
-        for row in rules.rows
-        if row["kind"] == "cell_source" and row["field"] in ("summary", "text+summary")
-    )
-    con.execute(
-        "CREATE OR REPLACE MACRO summary_cell_source_rule_hits(t) AS "
-        f"regexp_extract_all(t, {_literal(summary_cell_source or '$^')})"
-    )
-    summary_role = "|".join(
-        f"(?:{row['pattern'].replace('[^|]', '[^|.]')})"
-        for row in rules.rows
-        if row["kind"] == "role" and row["field"] in ("summary", "text+summary")
-    )
-    con.execute(
-        "CREATE OR REPLACE MACRO summary_role_rule_hits(t) AS "
-        f"regexp_extract_all(t, {_literal(summary_role or '$^')})"
-    )
+    for kind in ("cell_source", "role"):
+        con.execute(
+            f"CREATE OR REPLACE MACRO summary_{kind}_rule_hits(t) AS "
+            f"regexp_extract_all(t, {_literal(_summary_alternation(rules, kind) or '$^')})"
+        )
     install_cell_source_defaults(con)
     masks = "|".join(f"(?:{row['pattern']})" for row in rules.rows if row["kind"] == "mask")
     con.execute(

@@ -15,7 +15,7 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import polars as pl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from cgt_atlas.errors import DamagedPage, PageStructureChanged
+from cgt_atlas.regulatory import page_seq
 
 Row = dict[str, object]
 TEXT_DELIMITERS = ("\t", ",", "|")
@@ -62,6 +63,30 @@ def hashed_relation(
         f"fetch_seq FROM {name}",
         params={"fingerprint": fingerprint},
     )
+
+
+# Files a hand-in or replay folder may hold beside the tables (a README): not read.
+SKIPPED_SUFFIXES = frozenset({".md"})
+
+
+def read_pages(
+    pages: list[Path],
+    layout: TableLayout,
+    to_record: Callable[[Row, int], dict[str, object]],
+    what: str,
+) -> tuple[list[dict[str, object]], list[str]]:
+    """Every row of every page as a record (to_record(row, fetch_seq)), and a note per page with its count."""
+    rows: list[dict[str, object]] = []
+    notes: list[str] = []
+    for position, page in enumerate(pages, start=1):
+        if page.suffix.casefold() in SKIPPED_SUFFIXES:
+            notes.append(f"{page.name}: documentation, not read")
+            continue
+        before = len(rows)
+        for row_no, row in read_rows(page, layout):
+            rows.append(to_record(row, page_seq(page, position) * 1_000_000 + row_no))
+        notes.append(f"{page.name}: {len(rows) - before} {what}")
+    return rows, notes
 
 
 def reader_fingerprint() -> str:

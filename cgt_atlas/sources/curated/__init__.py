@@ -27,6 +27,7 @@ from cgt_atlas.regulatory import (
 )
 from cgt_atlas.settings import WAREHOUSE_DIR
 from cgt_atlas.sources.base import FetchResult, ParsedPages, ProgressCallback
+from cgt_atlas.sources.curated.seeds import land_seeds
 
 NAME = "curated"
 DESCRIPTION = "Curated approvals from published facts (PMDA, MFDS, NMPA, ...; FDA as fallback)"
@@ -74,12 +75,7 @@ def fetch(
     on_page: ProgressCallback | None = None,
 ) -> FetchResult:
     """Land a copy of each seed file, so a run can be replayed with the rows it loaded."""
-    pages = default_pages()
-    for page in pages:
-        landing.write(page.read_bytes(), url=page.resolve().as_uri(), params=None, status=200, suffix=".csv")
-        if on_page:
-            on_page(1, len(pages))
-    return FetchResult(pages=landing.pages, rows=0, reported_total=None)
+    return land_seeds(default_pages(), landing, on_page)
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:

@@ -30,6 +30,7 @@ from cgt_atlas.landing import RawLanding
 from cgt_atlas.regulatory import clean_text, page_seq
 from cgt_atlas.settings import WAREHOUSE_DIR
 from cgt_atlas.sources.base import FetchResult, ParsedPages, ProgressCallback, parser_fingerprint
+from cgt_atlas.sources.curated.seeds import land_seeds, seed_pages
 
 NAME = "manufacturing_sites"
 DESCRIPTION = "Curated commercial manufacturing sites of approved CGT products (site, role, country, source)"
@@ -68,7 +69,7 @@ __all__ = [
 
 def default_pages() -> list[Path]:
     """The seed file itself: curated rows need no network and no replay folder."""
-    return [CURATED_DIR / name for name in SEED_FILES if (CURATED_DIR / name).exists()]
+    return seed_pages(SEED_FILES)
 
 
 def fetch(
@@ -79,12 +80,7 @@ def fetch(
     on_page: ProgressCallback | None = None,
 ) -> FetchResult:
     """Land a copy of the seed, so a run can be replayed with the rows it loaded."""
-    pages = default_pages()
-    for page in pages:
-        landing.write(page.read_bytes(), url=page.resolve().as_uri(), params=None, status=200, suffix=".csv")
-        if on_page:
-            on_page(1, len(pages))
-    return FetchResult(pages=landing.pages, rows=0, reported_total=None)
+    return land_seeds(default_pages(), landing, on_page)
 
 
 def site_row_id(brand_name: str | None, site_name: str | None, role: str | None) -> str:

@@ -28,6 +28,7 @@ from cgt_atlas.sources.base import (
     RejectedRecord,
     parser_fingerprint,
 )
+from cgt_atlas.sources.curated.seeds import land_seeds, seed_pages
 
 NAME = "organisations"
 DESCRIPTION = "Curated parent organisations (HQ country, public source) and the sponsor spellings naming them"
@@ -55,7 +56,7 @@ __all__ = [
 
 def default_pages() -> list[Path]:
     """The two seed files themselves: curated rows need no network and no replay folder."""
-    return [CURATED_DIR / name for name in SEED_FILES if (CURATED_DIR / name).exists()]
+    return seed_pages(SEED_FILES)
 
 
 def fetch(
@@ -66,12 +67,7 @@ def fetch(
     on_page: ProgressCallback | None = None,
 ) -> FetchResult:
     """Land a copy of each seed file, so a run can be replayed with the rows it loaded."""
-    pages = default_pages()
-    for page in pages:
-        landing.write(page.read_bytes(), url=page.resolve().as_uri(), params=None, status=200, suffix=".csv")
-        if on_page:
-            on_page(1, len(pages))
-    return FetchResult(pages=landing.pages, rows=0, reported_total=None)
+    return land_seeds(default_pages(), landing, on_page)
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:

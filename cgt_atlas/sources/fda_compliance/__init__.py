@@ -17,13 +17,13 @@ import polars as pl
 from cgt_atlas.countries import country_code, country_regions
 from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding
-from cgt_atlas.regulatory import clean_text, iso_date, page_seq
+from cgt_atlas.regulatory import clean_text, iso_date
 from cgt_atlas.settings import SCHEMAS_DIR, SEEDS_DIR
 from cgt_atlas.sources.base import FetchResult, ParsedPages, ProgressCallback, parser_fingerprint
 from cgt_atlas.sources.fda_compliance import settings as s
 from cgt_atlas.sources.fda_establishments import identifier
 from cgt_atlas.sources.inbox import inbox_folder, land_inbox
-from cgt_atlas.sources.tabular import hashed_relation, read_rows, reader_fingerprint
+from cgt_atlas.sources.tabular import hashed_relation, read_pages, reader_fingerprint
 
 NAME = "fda_compliance"
 DESCRIPTION = (
@@ -33,7 +33,6 @@ DESCRIPTION = (
 PAGE_GLOB = "*"
 TABLES = ("compliance_actions",)
 ENTITY_KEY = "action_id"
-SKIPPED_SUFFIXES = frozenset({".md"})
 
 __all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
 
@@ -73,16 +72,7 @@ def fetch(
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
     """Every row of every export; a file whose header is not the dashboard's is refused whole."""
-    rows: list[dict[str, object]] = []
-    notes: list[str] = []
-    for position, page in enumerate(pages, start=1):
-        if page.suffix.casefold() in SKIPPED_SUFFIXES:
-            notes.append(f"{page.name}: documentation, not read")
-            continue
-        before = len(rows)
-        for row_no, row in read_rows(page, s.LAYOUT):
-            rows.append(action(row, page_seq(page, position) * 1_000_000 + row_no))
-        notes.append(f"{page.name}: {len(rows) - before} compliance actions")
+    rows, notes = read_pages(pages, s.LAYOUT, action, "compliance actions")
     relation = hashed_relation(con, "compliance_frame", rows, COLUMNS, _fingerprint())
     return ParsedPages(tables={"compliance_actions": relation}, rows=len(rows), notes=notes)
 

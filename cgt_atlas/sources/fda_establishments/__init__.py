@@ -18,12 +18,12 @@ import duckdb
 import polars as pl
 
 from cgt_atlas.countries import country_code, country_code_from_alpha3, country_regions
-from cgt_atlas.regulatory import clean_text, iso_date, page_seq
+from cgt_atlas.regulatory import clean_text, iso_date
 from cgt_atlas.settings import SCHEMAS_DIR, SEEDS_DIR
 from cgt_atlas.sources.base import ParsedPages, parser_fingerprint
 from cgt_atlas.sources.fda_establishments import settings as s
 from cgt_atlas.sources.fda_establishments.helpers import fetch_register as fetch
-from cgt_atlas.sources.tabular import hashed_relation, read_rows, reader_fingerprint
+from cgt_atlas.sources.tabular import hashed_relation, read_pages, reader_fingerprint
 
 NAME = "fda_establishments"
 DESCRIPTION = (
@@ -32,7 +32,6 @@ DESCRIPTION = (
 PAGE_GLOB = "*"
 TABLES = ("establishments",)
 ENTITY_KEY = "establishment_id"
-SKIPPED_SUFFIXES = frozenset({".md"})
 """A replay folder copied from ../shared/samples carries its PROVENANCE.md and CONTRACT.md: not data."""
 
 __all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "fetch", "parse"]
@@ -60,16 +59,7 @@ COLUMNS: dict[str, pl.DataType] = {
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
     """Every row of every file, keyed by FEI and DUNS; a file that is not the register is refused whole."""
-    rows: list[dict[str, object]] = []
-    notes: list[str] = []
-    for position, page in enumerate(pages, start=1):
-        if page.suffix.casefold() in SKIPPED_SUFFIXES:
-            notes.append(f"{page.name}: documentation, not read")
-            continue
-        before = len(rows)
-        for row_no, row in read_rows(page, s.LAYOUT):
-            rows.append(establishment(row, page_seq(page, position) * 1_000_000 + row_no))
-        notes.append(f"{page.name}: {len(rows) - before} establishments")
+    rows, notes = read_pages(pages, s.LAYOUT, establishment, "establishments")
     relation = hashed_relation(con, "establishment_frame", rows, COLUMNS, _fingerprint())
     return ParsedPages(tables={"establishments": relation}, rows=len(rows), notes=notes)
 
