@@ -118,7 +118,10 @@ summary_input AS (
            OR (short_labels.modality.label IN ('CAR-T', 'CAR-NK and other CAR cells')
                AND regexp_matches(summaries.text, '(?i)vivo|lnp|nanoparticle|circular rna|inside the body|directly into'))
            OR (short_labels.cell_source IS NULL AND short_labels.modality.label <> 'not CGT'
-               AND short_labels.modality.cell_source IS NULL))
+               AND short_labels.modality.cell_source IS NULL
+               -- read for its cell source only if it has the words the summary cell-source rules need
+               AND regexp_matches(summaries.text,
+                   '(?i)autolog|allogen|donor|off[- ]the[- ]shelf|universal|ucar|\bown\b|(?:collected|taken|harvested|obtained|isolated) from')))
 ),
 summary_texts AS (
     SELECT DISTINCT text FROM summary_input

@@ -28,7 +28,8 @@ WITH cgt_sponsors AS (
         min(sponsors."name") AS spelling, count(DISTINCT sponsors.trial_id) AS cgt_trials
     FROM trial_sponsors AS sponsors
     JOIN trial_classification AS classes ON classes.trial_id = sponsors.trial_id AND classes.is_cgt
-    JOIN sponsor_organisations AS organisations ON organisations.sponsor_key = organisation_key(sponsors."name")
+    JOIN name_keys AS keys ON keys."name" = sponsors."name"
+    JOIN sponsor_organisations AS organisations ON organisations.sponsor_key = keys.name_key
     GROUP BY ALL
 ),
 curated_keys AS (
@@ -90,14 +91,14 @@ generic_words AS (
     ] AS words
 ),
 establishment_names AS (
-    SELECT establishment_id, field, "name", organisation_key("name") AS name_key,
-        string_split(organisation_key("name"), ' ')[1] AS first_word
+    SELECT establishment_id, field, "name", keys.name_key, string_split(keys.name_key, ' ')[1] AS first_word
     FROM (
         SELECT establishment_id, 'firm' AS field, firm_name AS "name" FROM establishments
         UNION ALL
         SELECT establishment_id, 'registrant', registrant_name FROM establishments
     )
-    WHERE organisation_key("name") IS NOT NULL
+    JOIN name_keys AS keys USING ("name")
+    WHERE keys.name_key IS NOT NULL
 ),
 exact AS (
     SELECT e.establishment_id, e.field, e."name", n.organisation_id, n.name_kind, n.spelling,

@@ -20,7 +20,8 @@ cluster_spread AS (
 sponsor_region AS (
     SELECT DISTINCT cgt.cluster_id, orgs.region AS sponsor_region, orgs.country_rule
     FROM cgt
-    JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = organisation_key(cgt.lead_sponsor)
+    JOIN name_keys AS keys ON keys."name" = cgt.lead_sponsor
+    JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = keys.name_key
     WHERE orgs.region IS NOT NULL
 ),
 regional AS (

@@ -14,7 +14,8 @@ WITH cgt AS (
     SELECT clusters.*, orgs.organisation_id, orgs.organisation_name, orgs.org_type,
         orgs.country_code AS hq_country_code, orgs.region AS hq_region, orgs.country_rule
     FROM mart_cluster_countries AS clusters
-    JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = organisation_key(clusters.lead_sponsor)
+    JOIN name_keys AS keys ON keys."name" = clusters.lead_sponsor
+    JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = keys.name_key
     WHERE clusters.modality <> 'not CGT' AND clusters.counts_as_development AND clusters.region IS NOT NULL
 ),
 votes AS (

@@ -15,11 +15,12 @@
 --                           runs trials far from home, and the registry's address is often an affiliate's.
 -- evidence says what decided it.
 WITH spellings AS (
-    SELECT organisation_key(sponsors."name") AS sponsor_key, sponsors.trial_id, sponsors."name",
+    SELECT keys.name_key AS sponsor_key, sponsors.trial_id, sponsors."name",
         sponsors.sponsor_class, countries.country_code AS registry_country_code
     FROM trial_sponsors AS sponsors
+    JOIN name_keys AS keys USING ("name")
     LEFT JOIN countries ON lower(countries."name") = lower(trim(sponsors.country_name))
-    WHERE organisation_key(sponsors."name") IS NOT NULL
+    WHERE keys.name_key IS NOT NULL
 ),
 curated_keys AS (
     SELECT alias_key AS sponsor_key, organisation_id, relation, alias AS matched FROM organisation_aliases
@@ -61,8 +62,9 @@ by_registry AS (
 own_sites AS (
     SELECT DISTINCT spellings.sponsor_key, sites.trial_id, sites.site_index, sites.facility, sites.country_code
     FROM spellings
-    JOIN trial_sites AS sites
-        ON sites.trial_id = spellings.trial_id AND organisation_key(sites.facility) = spellings.sponsor_key
+    JOIN trial_sites AS sites ON sites.trial_id = spellings.trial_id
+    JOIN name_keys AS facility_keys
+        ON facility_keys."name" = sites.facility AND facility_keys.name_key = spellings.sponsor_key
     WHERE sites.country_code IS NOT NULL
 ),
 by_own_site AS (

@@ -2,7 +2,7 @@
 -- the organisation that spelling belongs to (a curated parent, or the spelling's own normalised name)
 -- with its type, country, region, the rule that gave the country (curated, registry address, own site,
 -- single-country sites, unknown) and the evidence; all from sponsor_organisations, matched on
--- organisation_key(name). A blank sponsor name has no organisation (country_rule 'unknown').
+-- organisation_key(name) (name_keys). A blank sponsor name has no organisation (country_rule 'unknown').
 SELECT
     sponsors.trial_id,
     sponsors.role,
@@ -17,5 +17,6 @@ SELECT
     coalesce(orgs.country_rule, 'unknown') AS country_rule,
     orgs.evidence
 FROM trial_sponsors AS sponsors
-LEFT JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = organisation_key(sponsors."name")
+LEFT JOIN name_keys AS keys ON keys."name" = sponsors."name"
+LEFT JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = keys.name_key
 ORDER BY sponsors.trial_id, sponsors.role DESC, sponsors."name"
