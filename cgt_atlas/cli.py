@@ -311,18 +311,34 @@ def serve(cron: str) -> None:
 
 @app.command()
 @click.argument("out_dir", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["parquet", "csv"]),
+    default="parquet",
+    show_default=True,
+    help="Parquet (provenance as key-value metadata) or CSV (provenance as '# key: value' lines first).",
+)
 @db_option
-def export(out_dir: Path, db: Path | None) -> None:
-    """Write every mart as DIR/<mart>.parquet plus DIR/manifest.json (rows, build time, freshness).
+def export(out_dir: Path, fmt: str, db: Path | None) -> None:
+    """Write every mart as DIR/<mart>.parquet (or .csv) plus DIR/manifest.json.
+
+    Each file carries where it came from: the last run id, each source's last run and newest
+    record, the classifier rules version, the export time and the mart's grain. The manifest
+    lists every file with its format, rows and columns. Set SOURCE_DATE_EPOCH to fix the export
+    time, and two exports of one warehouse are byte-identical.
 
     \b
-    Example:
+    Examples:
       cgt-atlas export exports/ && duckdb -c "select * from 'exports/mart_regional_activity.parquet'"
+      cgt-atlas export exports/ --format csv
+      duckdb -c "select * from read_csv('exports/mart_sponsors.csv', comment='#')"
     """
     from cgt_atlas.publish import export_marts
 
     try:
-        manifest = export_marts(db or default_db_path(), out_dir)
+        manifest = export_marts(db or default_db_path(), out_dir, fmt)
     except AtlasError as error:
         _fail(error)
     for name, table in manifest["tables"].items():

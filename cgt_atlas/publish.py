@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from cgt_atlas.settings import MODELS_DIR
 from warehouse.load import connect_reader
 
 REGION_COLOURS = {
@@ -60,6 +64,11 @@ def _minute(iso_timestamp: object) -> str:
     return datetime.fromisoformat(str(iso_timestamp)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _seconds(iso_timestamp: str) -> str:
+    """An ISO timestamp to the second, in UTC: what a provenance line needs."""
+    return datetime.fromisoformat(iso_timestamp).astimezone(UTC).isoformat(timespec="seconds")
+
+
 def freshness(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     """The last successful run of each source: when, how, and its watermark."""
     rows = con.sql(
@@ -92,8 +101,20 @@ def _arrow_reader(relation: duckdb.DuckDBPyRelation) -> pa.RecordBatchReader:
     return to_reader(EXPORT_BATCH_ROWS)
 
 
-def write_parquet(relation: duckdb.DuckDBPyRelation, target: Path) -> int:
-    """Stream relation into target through pyarrow; returns the rows written.
+PROVENANCE_PREFIX = "cgt_atlas."
+"""Every provenance key an export writes starts with this, so it never collides with a tool's own keys."""
+
+EXPORT_FORMATS = ("parquet", "csv")
+
+
+def _parquet_metadata(provenance: dict[str, str]) -> dict[bytes, bytes]:
+    return {(PROVENANCE_PREFIX + key).encode(): value.encode() for key, value in provenance.items()}
+
+
+def write_parquet(
+    relation: duckdb.DuckDBPyRelation, target: Path, provenance: dict[str, str] | None = None
+) -> int:
+    """Stream relation into target through pyarrow, provenance as key-value metadata; returns the rows.
 
     The sealed reader cannot COPY to a file (that would let any query write anywhere), so the
     project writes the file itself, to the one path the user asked for. It writes beside the
@@ -102,38 +123,139 @@ def write_parquet(relation: duckdb.DuckDBPyRelation, target: Path) -> int:
     partial = target.with_name(target.name + ".partial")
     rows = 0
     try:
-        with _arrow_reader(relation) as reader, pq.ParquetWriter(partial, reader.schema) as writer:
-            for batch in reader:
-                writer.write_batch(batch)
-                rows += batch.num_rows
+        with _arrow_reader(relation) as reader:
+            schema = reader.schema.with_metadata(_parquet_metadata(provenance or {}))
+            with pq.ParquetWriter(partial, schema) as writer:
+                for batch in reader:
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
     return rows
 
 
-def export_marts(db_path: Path, out_dir: Path) -> dict[str, object]:
-    """Write every mart as DIR/<mart>.parquet and DIR/manifest.json; returns the manifest."""
+def _flat_columns(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """Nested columns (lists, structs, maps) as text: a CSV cell holds one value."""
+    nested = re.compile(r"\[\]$|^(STRUCT|MAP|UNION)\b")
+    if not any(nested.search(str(kind)) for kind in relation.types):
+        return relation
+    return relation.project(
+        ", ".join(
+            f'CAST("{name}" AS VARCHAR) AS "{name}"' if nested.search(str(kind)) else f'"{name}"'
+            for name, kind in zip(relation.columns, relation.types, strict=True)
+        )
+    )
+
+
+def write_csv(
+    relation: duckdb.DuckDBPyRelation, target: Path, provenance: dict[str, str] | None = None
+) -> int:
+    """Write relation as CSV after a header of `# key: value` lines (its provenance); returns the rows.
+
+    Readers skip the header with comment='#' (DuckDB, pandas, polars). Written beside the target
+    and renamed, as write_parquet does.
+    """
+    partial = target.with_name(target.name + ".partial")
+    rows = 0
+    try:
+        with partial.open("wb") as sink:
+            for key, value in (provenance or {}).items():
+                sink.write(f"# {key}: {' '.join(value.split())}\n".encode())
+            with (
+                _arrow_reader(_flat_columns(relation)) as reader,
+                pacsv.CSVWriter(sink, reader.schema) as writer,
+            ):
+                for batch in reader:
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return rows
+
+
+def model_grain(name: str) -> str:
+    """The first sentence of a mart's header comment (its grain, "Grain: " left out) as one line."""
+    path = MODELS_DIR / "marts" / f"{name}.sql"
+    if not path.exists():
+        return ""
+    header = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        header.append(line.lstrip("-").strip())
+    text = " ".join(" ".join(header).split()).removeprefix("Grain: ")
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "." and depth == 0 and (index + 1 == len(text) or text[index + 1] == " "):
+            return text[: index + 1]
+    return text
+
+
+def export_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (the reproducible-builds convention): two exports of one
+    warehouse made with the same SOURCE_DATE_EPOCH are byte-identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+
+
+def provenance(con: duckdb.DuckDBPyConnection, exported_at: datetime) -> dict[str, str]:
+    """Where the exported data came from: the last run, each source's last run, the classifier rules.
+
+    Keys in a fixed order; values are text (Parquet key-value metadata and CSV header lines).
+    """
+    run_id, built = con.sql(
+        "SELECT arg_max(run_id, finished_at), max(finished_at) FROM pipeline_runs"
+    ).fetchall()[0]
+    version = con.sql("SELECT max(rules_version) FROM classifier_rules").fetchall()[0][0]
+    out = {
+        "run_id": run_id or "",
+        "built_at": _seconds(built.isoformat()) if built else "",
+        "classifier_rules_version": version or "",
+        "exported_at": exported_at.isoformat(timespec="seconds"),
+    }
+    for source in freshness(con):
+        finished = source["finished_at"]
+        out[f"source.{source['source']}"] = (
+            f"{source['mode']} run {source['run_id']} finished "
+            f"{_seconds(finished) if finished else 'never'}"
+            + (f", newest record {source['watermark']}" if source["watermark"] else "")
+        )
+    return out
+
+
+def export_marts(db_path: Path, out_dir: Path, fmt: str = "parquet") -> dict[str, object]:
+    """Write every mart as DIR/<mart>.<fmt> (provenance inside each file) and DIR/manifest.json;
+    returns the manifest."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; known: {', '.join(EXPORT_FORMATS)}")
+    write = write_parquet if fmt == "parquet" else write_csv
     out_dir.mkdir(parents=True, exist_ok=True)
+    exported_at = export_time()
     con = connect_reader(db_path)
     try:
+        common = provenance(con, exported_at)
         tables = {}
         for name in mart_names(con):
-            target = out_dir / f"{name}.parquet"
+            target = out_dir / f"{name}.{fmt}"
             relation = con.table(name)
-            columns = list(relation.columns)
+            grain = model_grain(name)
             tables[name] = {
                 "file": target.name,
-                "rows": write_parquet(relation, target),
-                "columns": columns,
+                "format": fmt,
+                "rows": write(relation, target, {"table": name, "grain": grain, **common}),
+                "columns": list(relation.columns),
+                "grain": grain,
             }
-        built = con.sql("SELECT max(finished_at) FROM pipeline_runs").fetchall()[0][0]
-        version = con.sql("SELECT max(rules_version) FROM classifier_rules").fetchall()[0][0]
         manifest = {
-            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "exported_at": common["exported_at"],
             "warehouse": str(db_path),
-            "built_at": built.isoformat() if built else None,
-            "classifier_rules_version": version,
+            "run_id": common["run_id"],
+            "built_at": common["built_at"] or None,
+            "classifier_rules_version": common["classifier_rules_version"] or None,
+            "format": fmt,
             "sources": freshness(con),
             "tables": tables,
         }

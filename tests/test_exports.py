@@ -1,0 +1,115 @@
+"""Exports that travel: each Parquet or CSV file says where its data came from; the manifest lists them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES
+from helpers import ingest, query
+
+from cgt_atlas.cli import app
+from cgt_atlas.publish import PROVENANCE_PREFIX, export_marts, model_grain
+
+
+@pytest.fixture(scope="module")
+def warehouse_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small warehouse: the two ctgov fixture trials, every model built."""
+    folder = tmp_path_factory.mktemp("exports")
+    replay = folder / "replay" / "ctgov"
+    replay.mkdir(parents=True)
+    (replay / "page-0001.json").write_bytes((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
+    db = folder / "atlas.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CGT_ATLAS_DATA", str(folder / "data"))
+        ingest(replay.parent, db)
+    return db
+
+
+def _expected(db: Path) -> dict[str, str]:
+    (run_id,) = query(db, "SELECT arg_max(run_id, finished_at) FROM pipeline_runs")[0]
+    (version,) = query(db, "SELECT max(rules_version) FROM classifier_rules")[0]
+    return {"run_id": run_id, "classifier_rules_version": version}
+
+
+def test_parquet_files_carry_their_provenance(warehouse_db: Path, tmp_path: Path) -> None:
+    manifest = export_marts(warehouse_db, tmp_path)
+    expected = _expected(warehouse_db)
+    assert manifest["run_id"] == expected["run_id"] and manifest["format"] == "parquet"
+    for name, table in manifest["tables"].items():
+        path = tmp_path / table["file"]
+        in_schema = {
+            key.decode().removeprefix(PROVENANCE_PREFIX): value.decode()
+            for key, value in pq.read_schema(path).metadata.items()
+            if key.startswith(PROVENANCE_PREFIX.encode())
+        }
+        assert in_schema["table"] == name
+        assert in_schema["run_id"] == expected["run_id"]
+        assert in_schema["classifier_rules_version"] == expected["classifier_rules_version"]
+        assert in_schema["exported_at"] == manifest["exported_at"]
+        assert in_schema["built_at"] == manifest["built_at"]
+        assert in_schema["grain"] == table["grain"] == model_grain(name) != "", name
+        assert in_schema["source.ctgov"].startswith(f"replay run {expected['run_id']} finished ")
+        assert PROVENANCE_PREFIX.encode() + b"run_id" in pq.read_metadata(path).metadata
+        assert (table["format"], pq.read_metadata(path).num_rows) == ("parquet", table["rows"])
+    grain = manifest["tables"]["mart_regional_activity"]["grain"]
+    assert grain == "one row per region x start year x phase x modality (NULLs: unknown year or phase)."
+
+
+def test_csv_files_open_with_a_commented_header_and_read_back(warehouse_db: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["export", str(tmp_path), "--format", "csv", "--db", str(warehouse_db)])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    expected = _expected(warehouse_db)
+    assert manifest["format"] == "csv"
+    assert {path.name for path in tmp_path.iterdir()} == {"manifest.json"} | {
+        table["file"] for table in manifest["tables"].values()
+    }
+    for name, table in manifest["tables"].items():
+        assert (table["file"], table["format"]) == (f"{name}.csv", "csv")
+        path = tmp_path / table["file"]
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header = dict(line[2:].split(": ", 1) for line in lines if line.startswith("# "))
+        assert header["table"] == name and header["grain"] == table["grain"]
+        assert header["run_id"] == expected["run_id"]
+        assert header["classifier_rules_version"] == expected["classifier_rules_version"]
+        assert "source.ctgov" in header and header["exported_at"] == manifest["exported_at"]
+        first_data = len(header)
+        assert not any(line.startswith("#") for line in lines[first_data:])
+        assert lines[first_data].replace('"', "").split(",") == table["columns"]
+        if table["rows"]:
+            read = duckdb.read_csv(str(path), comment="#", header=True)
+            assert read.columns == table["columns"], name
+            assert len(read.fetchall()) == table["rows"], name
+    sample = duckdb.read_csv(str(tmp_path / "mart_regional_activity.csv"), comment="#", header=True)
+    by_region = "SELECT region, sum(trials_started) FROM {} GROUP BY 1 ORDER BY 1"
+    assert sample.query("sample", by_region.format("sample")).fetchall() == query(
+        warehouse_db, by_region.format("mart_regional_activity")
+    )
+
+
+def test_an_unknown_export_format_is_refused(warehouse_db: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["export", str(tmp_path / "x"), "--format", "xlsx", "--db", str(warehouse_db)]
+    )
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.output and "parquet" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_two_exports_of_one_warehouse_are_byte_identical_with_source_date_epoch(
+    warehouse_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")
+    first = export_marts(warehouse_db, tmp_path / "one", fmt)
+    second = export_marts(warehouse_db, tmp_path / "two", fmt)
+    assert first["exported_at"] == "2025-12-02T00:00:00+00:00"
+    for table in first["tables"].values():
+        name = table["file"]
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+    assert first == {**second, "warehouse": first["warehouse"]}
