@@ -275,19 +275,41 @@ def sql(query: str, fmt: str, db: Path | None) -> None:
 @format_option
 @db_option
 def status(fmt: str, db: Path | None) -> None:
-    """The last run of each source, the size of every table, and how fresh the data is."""
+    """The last run of each source, the size of every table, and how fresh the data is.
+
+    As a table it fits the terminal: times as ages, run ids to the second, and the columns
+    with no room left out (named below the table). -f csv and -f json give every column whole.
+
+    \b
+    Examples:
+      cgt-atlas status
+      cgt-atlas status -f csv > status.csv
+      cgt-atlas status --db /tmp/atlas.duckdb -f json
+    """
     from warehouse.status import status_tables
 
     try:
-        for title, columns, rows in status_tables(db or default_db_path()):
-            emit(columns, rows, OutputFormat(fmt), title=title)
+        sections = status_tables(db or default_db_path())
     except AtlasError as error:
         _fail(error)
+    if OutputFormat(fmt) is OutputFormat.table:
+        from cgt_atlas.status_view import print_status
+
+        print_status(sections)
+        return
+    for title, columns, rows in sections:
+        emit(columns, rows, OutputFormat(fmt), title=title)
 
 
 @app.command()
 def sources() -> None:
-    """List the sources refresh knows, with what each fetches."""
+    """List the sources refresh knows, with what each fetches.
+
+    \b
+    Examples:
+      cgt-atlas sources
+      cgt-atlas refresh --source ctgov --source ema
+    """
     from cgt_atlas.sources import SOURCES
 
     width = max(len(name) for name in SOURCES)
@@ -303,6 +325,11 @@ def serve(cron: str) -> None:
     Needs a Prefect server: start one with `prefect server start` and set
     PREFECT_API_URL=http://127.0.0.1:4200/api. Without Prefect, a cron line calling
     `cgt-atlas refresh` does the same (see README).
+
+    \b
+    Examples:
+      cgt-atlas serve
+      cgt-atlas serve --cron "30 2 * * 1"   every Monday at 02:30 UTC
     """
     from flows.refresh import refresh as refresh_flow
 
@@ -358,7 +385,13 @@ def export(out_dir: Path, fmt: str, db: Path | None) -> None:
 @db_option
 def report(out: Path, db: Path | None) -> None:
     """Write one self-contained HTML report (works offline): trials by region over time, modality
-    mix, top countries, regulatory lag, data freshness."""
+    mix, top countries, regulatory lag, data freshness.
+
+    \b
+    Examples:
+      cgt-atlas report
+      cgt-atlas report --out /tmp/cgt_report.html --db /tmp/atlas.duckdb
+    """
     from cgt_atlas.publish import build_report
 
     try:
@@ -385,6 +418,11 @@ def evaluate(db: Path | None, ema_dir: Path | None) -> None:
     trials (hand-labelled, tune and holdout halves), and, when the warehouse exists,
     the replay's CAR-T set, EUCTR ATIMP flags and its hand-labelled EU and ICTRP records.
     Samples are read from ../shared (or $CGT_ATLAS_SHARED); parts without them are skipped.
+
+    \b
+    Examples:
+      cgt-atlas evaluate
+      cgt-atlas evaluate --db /tmp/atlas.duckdb --ema-dir ../shared/samples/ema
     """
     from warehouse.evaluation import DEFAULT_EMA_REPORT_DIR
     from warehouse.evaluation import report as evaluation_report

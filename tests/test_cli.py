@@ -1,16 +1,19 @@
-"""The command line: --help that teaches, sql in three formats, status, clear errors."""
+"""The command line: --help that teaches, sql in three formats, status that fits 80 columns, clear errors."""
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
-from helpers import ingest
+from helpers import ingest, query
 
 from cgt_atlas.cli import app
+from cgt_atlas.status_view import human_age, short_run_id
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +76,45 @@ def test_unknown_source_is_refused_before_any_work(tmp_path: Path) -> None:
 
 def test_sources_lists_ctgov() -> None:
     assert "ctgov" in CliRunner().invoke(app, ["sources"]).output
+
+
+@pytest.mark.parametrize("command", sorted(app.commands))
+def test_every_command_help_has_examples(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    examples = result.output.split("Examples:", 1)
+    assert len(examples) == 2, f"{command} --help has no Examples: block"
+    assert f"cgt-atlas {command}" in examples[1]
+
+
+def test_status_reads_well_at_80_columns(warehouse_db: Path) -> None:
+    result = CliRunner().invoke(app, ["status", "--db", str(warehouse_db)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80, "\n".join(line for line in lines if len(line) > 80)
+    header = next(line for line in lines if line.split()[:2] == ["source", "status"])
+    assert "finished" in header and "loaded" in header and "quarantined" in header
+    ctgov = next(line for line in lines if line.split()[:1] == ["ctgov"])
+    # source, status, age, the two fixture trials loaded, their three quarantined rows
+    assert re.match(r" ?ctgov +succeeded +(just now|\d+ (min|h|d) ago) +2 +3\b", ctgov), ctgov
+    assert any(line.startswith("hidden at this width: ") for line in lines)
+    assert any(line.split()[:2] == ["trials", "2"] for line in lines)
+
+
+def test_status_shows_every_column_where_there_is_room(warehouse_db: Path) -> None:
+    wide = CliRunner().invoke(app, ["status", "--db", str(warehouse_db)], env={"COLUMNS": "200"}).output
+    (run_id,) = query(warehouse_db, "SELECT run_id FROM pipeline_runs")[0]
+    assert short_run_id(run_id) in wide and "hidden at this width" not in wide
+    for header in ("mode", "run", "gate", "fetched", "changed", "newest record"):
+        assert header in wide
+
+
+def test_ages_read_as_a_person_says_them() -> None:
+    now = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+    assert human_age(now - timedelta(seconds=20), now) == "just now"
+    assert human_age(now - timedelta(minutes=5), now) == "5 min ago"
+    assert human_age(now - timedelta(hours=2, minutes=50), now) == "2 h ago"
+    assert human_age(now - timedelta(days=3), now) == "3 d ago"
+    assert human_age(now - timedelta(days=400), now) == "2025-10-28"
+    assert human_age(None, now) == "never"
+    assert short_run_id("20261202T065323096263Z") == "20261202T065323"
