@@ -10,6 +10,8 @@ import html
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,38 +113,48 @@ def _parquet_metadata(provenance: dict[str, str]) -> dict[bytes, bytes]:
     return {(PROVENANCE_PREFIX + key).encode(): value.encode() for key, value in provenance.items()}
 
 
+@contextmanager
+def _written_beside(target: Path) -> Iterator[Path]:
+    """A path beside target to write to, renamed to target only when the writing succeeded.
+
+    A failed export never leaves a half-written file under the real name.
+    """
+    partial = target.with_name(target.name + ".partial")
+    try:
+        yield partial
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def write_parquet(
     relation: duckdb.DuckDBPyRelation, target: Path, provenance: dict[str, str] | None = None
 ) -> int:
     """Stream relation into target through pyarrow, provenance as key-value metadata; returns the rows.
 
     The sealed reader cannot COPY to a file (that would let any query write anywhere), so the
-    project writes the file itself, to the one path the user asked for. It writes beside the
-    target and renames, so a failed export never leaves a half-written file under the real name.
+    project writes the file itself, to the one path the user asked for.
     """
-    partial = target.with_name(target.name + ".partial")
     rows = 0
-    try:
-        with _arrow_reader(relation) as reader:
-            schema = reader.schema.with_metadata(_parquet_metadata(provenance or {}))
-            with pq.ParquetWriter(partial, schema) as writer:
-                for batch in reader:
-                    writer.write_batch(batch)
-                    rows += batch.num_rows
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+    with _written_beside(target) as partial, _arrow_reader(relation) as reader:
+        schema = reader.schema.with_metadata(_parquet_metadata(provenance or {}))
+        with pq.ParquetWriter(partial, schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+                rows += batch.num_rows
     return rows
+
+
+NESTED_TYPE = re.compile(r"\[\]$|^(STRUCT|MAP|UNION)\b")
 
 
 def _flat_columns(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
     """Nested columns (lists, structs, maps) as text: a CSV cell holds one value."""
-    nested = re.compile(r"\[\]$|^(STRUCT|MAP|UNION)\b")
-    if not any(nested.search(str(kind)) for kind in relation.types):
+    if not any(NESTED_TYPE.search(str(kind)) for kind in relation.types):
         return relation
     return relation.project(
         ", ".join(
-            f'CAST("{name}" AS VARCHAR) AS "{name}"' if nested.search(str(kind)) else f'"{name}"'
+            f'CAST("{name}" AS VARCHAR) AS "{name}"' if NESTED_TYPE.search(str(kind)) else f'"{name}"'
             for name, kind in zip(relation.columns, relation.types, strict=True)
         )
     )
@@ -153,25 +165,16 @@ def write_csv(
 ) -> int:
     """Write relation as CSV after a header of `# key: value` lines (its provenance); returns the rows.
 
-    Readers skip the header with comment='#' (DuckDB, pandas, polars). Written beside the target
-    and renamed, as write_parquet does.
+    DuckDB skips the header with read_csv(..., comment='#'). Written as write_parquet writes.
     """
-    partial = target.with_name(target.name + ".partial")
     rows = 0
-    try:
-        with partial.open("wb") as sink:
-            for key, value in (provenance or {}).items():
-                sink.write(f"# {key}: {' '.join(value.split())}\n".encode())
-            with (
-                _arrow_reader(_flat_columns(relation)) as reader,
-                pacsv.CSVWriter(sink, reader.schema) as writer,
-            ):
-                for batch in reader:
-                    writer.write_batch(batch)
-                    rows += batch.num_rows
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+    with _written_beside(target) as partial, partial.open("wb") as sink:
+        for key, value in (provenance or {}).items():
+            sink.write(f"# {key}: {' '.join(value.split())}\n".encode())
+        with _arrow_reader(_flat_columns(relation)) as reader, pacsv.CSVWriter(sink, reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+                rows += batch.num_rows
     return rows
 
 

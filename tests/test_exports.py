@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from conftest import FIXTURES
 from helpers import ingest, query
 
 from cgt_atlas.cli import app
-from cgt_atlas.publish import PROVENANCE_PREFIX, export_marts, model_grain
+from cgt_atlas.publish import PROVENANCE_PREFIX, export_marts, model_grain, write_csv
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +114,29 @@ def test_two_exports_of_one_warehouse_are_byte_identical_with_source_date_epoch(
         name = table["file"]
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
     assert first == {**second, "warehouse": first["warehouse"]}
+
+
+def test_a_nested_column_is_written_to_csv_as_text(tmp_path: Path) -> None:
+    relation = duckdb.sql("SELECT 1 AS id, ['CAR-T', 'TCR-T'] AS modalities, {'a': 1} AS detail")
+    assert write_csv(relation, tmp_path / "nested.csv", {"table": "nested"}) == 1
+    lines = (tmp_path / "nested.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# table: nested"
+    assert duckdb.read_csv(str(tmp_path / "nested.csv"), comment="#", header=True).fetchall() == [
+        (1, "[CAR-T, TCR-T]", "{'a': 1}")
+    ]
+
+
+def test_a_failed_csv_export_leaves_no_file_under_the_real_name(
+    warehouse_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken(pacsv.CSVWriter):
+        def write_batch(self, batch: object) -> None:
+            raise OSError("disk full")
+
+    monkeypatch.setattr(pacsv, "CSVWriter", Broken)
+    with pytest.raises(OSError, match="disk full"):
+        export_marts(warehouse_db, tmp_path, "csv")
+    left = {path.name for path in tmp_path.iterdir()}
+    assert "manifest.json" not in left and not any(name.endswith(".partial") for name in left)
+    for name in left:  # only marts with no rows, which the broken writer never had to write: whole files
+        assert query(warehouse_db, f"SELECT count(*) FROM {name.removesuffix('.csv')}") == [(0,)], name
