@@ -259,18 +259,59 @@ def publish(
             except AtlasError:
                 raise
             except psycopg.Error as error:
-                reason = " ".join(str(error).split())
+                detail = error.diag.message_detail or ""
+                reason = " ".join(f"{error} {detail}".split())
                 raise PublishFailed(f"publishing to schema {schema} failed: {reason}") from error
     finally:
         duck.close()
     return tables
 
 
+GRANTABLE = frozenset(
+    {"USAGE", "CREATE", "SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"}
+)
+
+SCHEMA_GRANTS = """
+    SELECT DISTINCT CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee) END, a.privilege_type
+    FROM pg_namespace n, aclexplode(n.nspacl) a
+    WHERE n.nspname = %s AND a.grantee <> n.nspowner
+"""
+TABLE_GRANTS = """
+    SELECT DISTINCT CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee) END, a.privilege_type
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+    WHERE n.nspname = %s AND c.relkind = 'r' AND a.grantee <> c.relowner
+"""
+
+
+def _carry_grants(pg: psycopg.Connection, schema: str, staging: str) -> None:
+    """Give the new schema and its tables the privileges others held on the live ones.
+
+    A BI tool's role was granted USAGE on the live schema and SELECT on its tables; those grants
+    belong to the objects, so without this the swap would lock the dashboards out.
+    """
+    for query, target in ((SCHEMA_GRANTS, "SCHEMA {}"), (TABLE_GRANTS, "ALL TABLES IN SCHEMA {}")):
+        for grantee, privilege in pg.execute(query, [schema]).fetchall():
+            if privilege not in GRANTABLE:
+                continue
+            pg.execute(
+                sql.SQL("GRANT {} ON " + target + " TO {}").format(
+                    sql.SQL(privilege),
+                    sql.Identifier(staging),
+                    sql.SQL("PUBLIC") if grantee is None else sql.Identifier(grantee),
+                )
+            )
+
+
 def _swap(pg: psycopg.Connection, schema: str, staging: str, old: str) -> None:
-    """The live schema away, the new one in, the old one dropped: still inside the load's transaction."""
+    """The live schema away, the new one in, the old one dropped: still inside the load's transaction.
+
+    The old tables are dropped without CASCADE: a view someone built on them (in any schema)
+    would be dropped silently by a cascade, so the publish fails instead and names it.
+    """
     pg.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(SWAP_LOCK_TIMEOUT)))
     live = pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]).fetchone()
     if live:
+        _carry_grants(pg, schema, staging)
         pg.execute(
             sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(schema), sql.Identifier(old))
         )
@@ -278,7 +319,18 @@ def _swap(pg: psycopg.Connection, schema: str, staging: str, old: str) -> None:
         sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(staging), sql.Identifier(schema))
     )
     if live:
-        pg.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(old)))
+        tables = pg.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relkind = 'r'",
+            [old],
+        ).fetchall()
+        if tables:
+            pg.execute(
+                sql.SQL("DROP TABLE {}").format(
+                    sql.SQL(", ").join(sql.Identifier(old, name) for (name,) in tables)
+                )
+            )
+        pg.execute(sql.SQL("DROP SCHEMA {}").format(sql.Identifier(old)))
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

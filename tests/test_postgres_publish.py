@@ -248,6 +248,9 @@ def test_an_unreachable_server_or_refused_login_says_so_and_changes_nothing(
     missing_db = pg_server.rsplit("/", 1)[0] + "/no_such_database"
     result = CliRunner().invoke(app, ["publish", "--to", missing_db, "--db", str(warehouse)])
     assert result.exit_code == 1 and "no_such_database" in result.output
+    stranger = pg_server.replace("postgres@", "no_such_role@")
+    result = CliRunner().invoke(app, ["publish", "--to", stranger, "--db", str(warehouse)])
+    assert result.exit_code == 1 and 'role "no_such_role" does not exist' in result.output
     assert _schemas(target) == set()
 
 
@@ -256,3 +259,33 @@ def test_the_cli_publishes_and_reports_each_table(warehouse: Path, target: str) 
     assert result.exit_code == 0, result.output
     assert "mart_country_activity" in result.output and "schema bi" in result.output
     assert _pg(target, "SELECT count(*) FROM bi.countries")[0][0] > 0
+
+
+def test_grants_on_the_live_schema_survive_the_swap(warehouse: Path, target: str) -> None:
+    role = f"bi_{new_run_id().lower()}"
+    postgres.publish(warehouse, target)
+    with psycopg.connect(target, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role}")
+        admin.execute(f"GRANT USAGE ON SCHEMA cgt_atlas TO {role}")
+        admin.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA cgt_atlas TO {role}")
+    postgres.publish(warehouse, target)
+    [(usage, select)] = _pg(
+        target,
+        "SELECT has_schema_privilege(%s, 'cgt_atlas', 'USAGE'), "
+        "has_table_privilege(%s, 'cgt_atlas.mart_sponsors', 'SELECT')",
+        [role, role],
+    )
+    assert usage and select
+
+
+def test_a_view_built_on_the_published_tables_stops_the_swap_instead_of_vanishing(
+    warehouse: Path, target: str
+) -> None:
+    postgres.publish(warehouse, target)
+    with psycopg.connect(target, autocommit=True) as admin:
+        admin.execute("CREATE SCHEMA mine")
+        admin.execute("CREATE VIEW mine.europe AS SELECT * FROM cgt_atlas.countries WHERE region = 'Europe'")
+    with pytest.raises(postgres.PublishFailed, match="mine.europe"):
+        postgres.publish(warehouse, target)
+    assert _pg(target, "SELECT count(*) FROM mine.europe")[0][0] > 0
+    assert _schemas(target) == {"cgt_atlas"}
