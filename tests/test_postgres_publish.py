@@ -289,3 +289,18 @@ def test_a_view_built_on_the_published_tables_stops_the_swap_instead_of_vanishin
         postgres.publish(warehouse, target)
     assert _pg(target, "SELECT count(*) FROM mine.europe")[0][0] > 0
     assert _schemas(target) == {"cgt_atlas"}
+
+
+def test_a_second_publish_to_the_same_schema_stops_while_one_runs(warehouse: Path, target: str) -> None:
+    with psycopg.connect(target) as other:
+        other.execute("SELECT pg_advisory_xact_lock(hashtext('cgt-atlas publish cgt_atlas'))")
+        with pytest.raises(postgres.PublishBusy):
+            postgres.publish(warehouse, target)
+    assert _schemas(target) == set()
+
+
+def test_a_schema_name_that_needs_quoting_is_refused(warehouse: Path, target: str) -> None:
+    result = CliRunner().invoke(
+        app, ["publish", "--to", target, "--schema", "Drop Me", "--db", str(warehouse)]
+    )
+    assert result.exit_code == 1 and "--schema" in result.output and "next:" in result.output
