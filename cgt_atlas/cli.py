@@ -421,8 +421,9 @@ def publish(url: str, schema: str, db: Path | None) -> None:
     _cgt_atlas_sources in the schema. Details: docs/data-contract.md.
 
     \b
-    Example:
-      cgt-atlas publish --to postgresql://atlas@db.example.org:5432/analytics --schema cgt_atlas
+    Examples:
+      cgt-atlas publish --to postgresql://atlas@db.example.org:5432/analytics
+      PGPASSWORD=... cgt-atlas publish --to postgresql://atlas@localhost/bi --schema cgt_atlas_test
     """
     import time
 

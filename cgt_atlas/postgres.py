@@ -22,7 +22,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from cgt_atlas.errors import AtlasError, ConfigError
 from cgt_atlas.landing import new_run_id
-from cgt_atlas.publish import _arrow_reader, freshness, mart_names
+from cgt_atlas.publish import _arrow_reader, freshness, mart_names, provenance
 from warehouse.load import connect_reader
 
 DEFAULT_SCHEMA = "cgt_atlas"
@@ -178,14 +178,16 @@ def connect_target(url: str) -> psycopg.Connection:
 def _provenance(
     duck: duckdb.DuckDBPyConnection, publish_id: str, tables: dict[str, int]
 ) -> dict[str, object]:
-    run_id, version = duck.sql(
-        "SELECT (SELECT max(run_id) FROM pipeline_runs), (SELECT max(rules_version) FROM classifier_rules)"
-    ).fetchall()[0]
+    """The publish's row: the same provenance the exports carry (run id, rules version, each
+    source's last run), as columns for BI tools and whole as jsonb."""
+    published_at = datetime.now(UTC)
+    carried = provenance(duck, published_at)
     return {
-        "published_at": datetime.now(UTC),
+        "published_at": published_at,
         "publish_id": publish_id,
-        "warehouse_run_id": run_id,
-        "classifier_rules_version": version,
+        "warehouse_run_id": carried["run_id"] or None,
+        "classifier_rules_version": carried["classifier_rules_version"] or None,
+        "provenance": json.dumps(carried),
         "tables": json.dumps(tables),
     }
 
@@ -196,11 +198,11 @@ def _write_provenance(
     pg.execute(
         sql.SQL(
             "CREATE TABLE {} (published_at timestamptz, publish_id text, warehouse_run_id text, "
-            "classifier_rules_version text, tables jsonb)"
+            "classifier_rules_version text, provenance jsonb, tables jsonb)"
         ).format(sql.Identifier(schema, PROVENANCE_TABLE))
     )
     pg.execute(
-        sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(
+        sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(
             sql.Identifier(schema, PROVENANCE_TABLE)
         ),
         list(row.values()),

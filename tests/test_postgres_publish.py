@@ -142,10 +142,13 @@ def test_every_mart_and_dimension_arrives_with_the_same_rows(warehouse: Path, ta
         published = sorted(_pg(target, f'SELECT * FROM cgt_atlas."{table}"'), key=repr)
         assert len(published) == rows
         assert published == _duck_rows(warehouse, table), table
-    [(run_id, version, counts)] = _pg(
-        target, "SELECT warehouse_run_id, classifier_rules_version, tables FROM cgt_atlas._cgt_atlas_publish"
+    [(run_id, version, carried, counts)] = _pg(
+        target,
+        "SELECT warehouse_run_id, classifier_rules_version, provenance, tables "
+        "FROM cgt_atlas._cgt_atlas_publish",
     )
     assert run_id and version and counts == tables
+    assert carried["run_id"] == run_id and {"source.ctgov", "source.curated"} <= set(carried)
     assert {row[0] for row in _pg(target, "SELECT source FROM cgt_atlas._cgt_atlas_sources")} == {
         "ctgov",
         "curated",
