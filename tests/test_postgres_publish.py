@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -307,3 +308,32 @@ def test_a_schema_name_that_needs_quoting_is_refused(warehouse: Path, target: st
         app, ["publish", "--to", target, "--schema", "Drop Me", "--db", str(warehouse)]
     )
     assert result.exit_code == 1 and "--schema" in result.output and "next:" in result.output
+
+
+def test_readers_see_the_previous_data_while_a_publish_runs(
+    warehouse: Path, target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    postgres.publish(warehouse, target)
+    [(before,)] = _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish")
+    halfway, release = threading.Event(), threading.Event()
+    real_copy = postgres.copy_table
+
+    def pausing_copy(duck: Any, pg: Any, table: str, schema: str) -> int:
+        rows = real_copy(duck, pg, table, schema)
+        if not halfway.is_set():
+            halfway.set()
+            release.wait(30)
+        return rows
+
+    monkeypatch.setattr(postgres, "copy_table", pausing_copy)
+    publishing = threading.Thread(target=postgres.publish, args=(warehouse, target))
+    publishing.start()
+    try:
+        assert halfway.wait(30)
+        assert _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish") == [(before,)]
+        assert _schemas(target) == {"cgt_atlas"}  # the new schema is invisible until the swap commits
+    finally:
+        release.set()
+        publishing.join(60)
+    [(after,)] = _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish")
+    assert after != before and _schemas(target) == {"cgt_atlas"}
