@@ -403,6 +403,50 @@ def report(out: Path, db: Path | None) -> None:
 
 
 @app.command()
+@click.option(
+    "--to",
+    "url",
+    required=True,
+    metavar="URL",
+    help="The server: postgresql://user@host:port/dbname (password in ~/.pgpass or PGPASSWORD).",
+)
+@click.option("--schema", default="cgt_atlas", show_default=True, help="The schema BI tools read.")
+@db_option
+def publish(url: str, schema: str, db: Path | None) -> None:
+    """Copy every mart and the dimension tables they need into a PostgreSQL schema, atomically.
+
+    The copy loads a new schema and swaps it for the live one in the same transaction: readers
+    see the previous data until it commits, and a failure leaves the live schema as it was.
+    Provenance (run id, rules version, source freshness): tables _cgt_atlas_publish and
+    _cgt_atlas_sources in the schema. Details: docs/data-contract.md.
+
+    \b
+    Examples:
+      cgt-atlas publish --to postgresql://atlas@db.example.org:5432/analytics
+      PGPASSWORD=... cgt-atlas publish --to postgresql://atlas@localhost/bi --schema cgt_atlas_test
+    """
+    import time
+
+    from cgt_atlas.postgres import describe_target
+    from cgt_atlas.postgres import publish as publish_to
+
+    started = time.monotonic()
+    try:
+        tables = publish_to(
+            db or default_db_path(),
+            url,
+            schema,
+            on_table=lambda name, rows: click.echo(f"{name:32} {rows:>8} rows", err=True),
+        )
+    except AtlasError as error:
+        _fail(error)
+    click.echo(
+        f"published {len(tables)} tables to schema {schema} on {describe_target(url)} "
+        f"in {time.monotonic() - started:.1f} s"
+    )
+
+
+@app.command()
 @db_option
 @click.option(
     "--ema-dir",

@@ -1,0 +1,339 @@
+"""`cgt-atlas publish`: marts and dimensions copied into a real PostgreSQL server, swapped in atomically.
+
+The tests start their own server (Debian's PostgreSQL binaries) on 127.0.0.1 in a temp folder,
+with trust authentication, and stop it afterwards.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+psycopg = pytest.importorskip("psycopg")
+
+from click.testing import CliRunner  # noqa: E402
+
+from cgt_atlas import postgres  # noqa: E402
+from cgt_atlas.cli import app  # noqa: E402
+from cgt_atlas.landing import new_run_id  # noqa: E402
+from tests.conftest import FIXTURES  # noqa: E402
+from tests.registry_helpers import load_replay  # noqa: E402
+
+MISSING = (
+    "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's postgresql to run these tests"
+)
+
+
+def _binaries() -> tuple[str, str] | None:
+    """initdb and pg_ctl from PATH, else from Debian's versioned folder (not on PATH by default)."""
+    for folder in [None, *sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]:
+        initdb, pg_ctl = shutil.which("initdb", path=folder), shutil.which("pg_ctl", path=folder)
+        if initdb and pg_ctl:
+            return initdb, pg_ctl
+    return None
+
+
+def _server_user() -> pwd.struct_passwd | None:
+    """initdb refuses to run as root: then the server runs as `postgres` (Debian's), else `nobody`."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            continue
+    pytest.skip("running as root and no postgres or nobody user to run the PostgreSQL server as")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A throwaway PostgreSQL server; yields the URL of its `postgres` database."""
+    binaries = _binaries()
+    if binaries is None:
+        pytest.skip(MISSING)
+    initdb, pg_ctl = binaries
+    user = _server_user()
+    root = Path(tempfile.mkdtemp(prefix="cgt-atlas-pg-"))  # under /tmp, which the server user can reach
+    data = root / "data"
+    run: dict[str, Any] = {"check": True, "capture_output": True, "text": True, "timeout": 120}
+    if user is not None:
+        os.chown(root, user.pw_uid, user.pw_gid)
+        run |= {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": [], "cwd": root}
+    port = _free_port()
+    try:
+        subprocess.run(
+            [initdb, "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"], **run
+        )
+        options = f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off"
+        subprocess.run(
+            [pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"], **run
+        )
+    except subprocess.CalledProcessError as error:
+        log = (root / "log").read_text() if (root / "log").exists() else ""
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.fail(f"could not start PostgreSQL: {error.stderr}{log}")
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([pg_ctl, "-D", str(data), "-m", "immediate", "stop"], **(run | {"check": False}))
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def target(pg_server: str) -> Iterator[str]:
+    """A fresh database on the server per test."""
+    name = f"t_{new_run_id().lower()}"
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield pg_server.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small warehouse from the committed fixtures: ctgov pages and the project's curated seeds."""
+    data = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CGT_ATLAS_DATA", str(data))
+        load_replay(FIXTURES, data / "atlas.duckdb", ["ctgov", "curated"], new_run_id())
+    return data / "atlas.duckdb"
+
+
+def _duck_rows(db: Path, table: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return sorted(con.sql(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+    finally:
+        con.close()
+
+
+def _pg(url: str, query: str, params: list | None = None) -> list[tuple]:
+    with psycopg.connect(url) as con:
+        return con.execute(query, params).fetchall()
+
+
+def _schemas(url: str) -> set[str]:
+    return {row[0] for row in _pg(url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cgt%'")}
+
+
+def test_every_mart_and_dimension_arrives_with_the_same_rows(warehouse: Path, target: str) -> None:
+    tables = postgres.publish(warehouse, target)
+    assert {"countries", "products", "organisations", "mart_country_activity", "mart_sponsors"} <= set(tables)
+    assert _schemas(target) == {"cgt_atlas"}
+    for table, rows in tables.items():
+        published = sorted(_pg(target, f'SELECT * FROM cgt_atlas."{table}"'), key=repr)
+        assert len(published) == rows
+        assert published == _duck_rows(warehouse, table), table
+    [(run_id, version, carried, counts)] = _pg(
+        target,
+        "SELECT warehouse_run_id, classifier_rules_version, provenance, tables "
+        "FROM cgt_atlas._cgt_atlas_publish",
+    )
+    assert run_id and version and counts == tables
+    assert carried["run_id"] == run_id and {"source.ctgov", "source.curated"} <= set(carried)
+    assert {row[0] for row in _pg(target, "SELECT source FROM cgt_atlas._cgt_atlas_sources")} == {
+        "ctgov",
+        "curated",
+    }
+
+
+def test_types_map_to_postgresql_and_back(tmp_path: Path, target: str) -> None:
+    db = tmp_path / "types.duckdb"
+    con = duckdb.connect(str(db))
+    con.sql(
+        """
+        CREATE TABLE typed AS SELECT 'a' || chr(0) || 'b' AS text_col, true AS flag, 7::INTEGER AS small,
+            18446744073709551615::UBIGINT AS unsigned,
+            170141183460469231731687303715884105727::HUGEINT AS huge,
+            1.5::DOUBLE AS real_col, 'NaN'::DOUBLE AS nan, 12.34::DECIMAL(10, 2) AS money,
+            DATE '2024-02-29' AS day, TIMESTAMP '2024-01-01 10:00:00' AS at,
+            TIMESTAMPTZ '2024-01-01 10:00:00+00' AS at_tz, ['x', 'y,z'] AS words, [1, 2] AS numbers,
+            {'k': 1, 'v': 'w'} AS struct_col, NULL::VARCHAR AS missing
+        """
+    )
+    con.close()
+    pg = psycopg.connect(target)
+    try:
+        pg.execute("CREATE SCHEMA s")
+        duck = duckdb.connect(str(db), read_only=True)
+        assert postgres.copy_table(duck, pg, "typed", "s") == 1
+        duck.close()
+        kinds = dict(
+            pg.execute(
+                "SELECT column_name, format_type(atttypid, atttypmod) FROM information_schema.columns "
+                "JOIN pg_attribute ON attrelid = 's.typed'::regclass AND attname = column_name "
+                "WHERE table_schema = 's'"
+            ).fetchall()
+        )
+        row = pg.execute("SELECT * FROM s.typed").fetchone()
+    finally:
+        pg.close()
+    assert (
+        kinds["unsigned"] == "numeric(20,0)" and kinds["words"] == "text[]" and kinds["struct_col"] == "jsonb"
+    )
+    assert kinds["at_tz"] == "timestamp with time zone" and kinds["money"] == "numeric(10,2)"
+    assert row[0] == "ab" and row[3] == 18446744073709551615 and row[4] == 2**127 - 1
+    assert row[6] != row[6] and str(row[7]) == "12.34" and row[11] == ["x", "y,z"] and row[12] == [1, 2]
+    assert row[13] == {"k": 1, "v": "w"} and row[14] is None
+
+
+def test_a_second_publish_swaps_and_leaves_no_other_schema(warehouse: Path, target: str) -> None:
+    postgres.publish(warehouse, target)
+    [(first,)] = _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish")
+    postgres.publish(warehouse, target)
+    [(second,)] = _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish")
+    assert second != first
+    assert _schemas(target) == {"cgt_atlas"}
+
+
+def test_a_publish_failing_mid_copy_leaves_the_live_schema_as_it_was(
+    warehouse: Path, target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    postgres.publish(warehouse, target)
+    [(before,)] = _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish")
+    countries = _pg(target, "SELECT count(*) FROM cgt_atlas.countries")
+    copied: list[str] = []
+    real_copy = postgres.copy_table
+
+    def failing_copy(duck: Any, pg: Any, table: str, schema: str) -> int:
+        if len(copied) == 3:
+            pg.execute("SELECT 1 / 0")  # the server refuses a statement after three tables
+        copied.append(table)
+        return real_copy(duck, pg, table, schema)
+
+    monkeypatch.setattr(postgres, "copy_table", failing_copy)
+    with pytest.raises(postgres.PublishFailed, match="division by zero"):
+        postgres.publish(warehouse, target)
+    assert _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish") == [(before,)]
+    assert _pg(target, "SELECT count(*) FROM cgt_atlas.countries") == countries
+    assert _schemas(target) == {"cgt_atlas"}
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://user@host/db", "must be a postgresql:// URL"),
+        ("postgresql://user@host:notaport/db", "cannot"),
+    ],
+)
+def test_a_bad_url_is_named_before_anything_happens(warehouse: Path, url: str, message: str) -> None:
+    result = CliRunner().invoke(app, ["publish", "--to", url, "--db", str(warehouse)])
+    assert result.exit_code == 1
+    assert "error:" in result.output and message in result.output and "next:" in result.output
+
+
+def test_an_unreachable_server_or_refused_login_says_so_and_changes_nothing(
+    warehouse: Path, target: str, pg_server: str
+) -> None:
+    closed = f"postgresql://postgres@127.0.0.1:{_free_port()}/postgres"
+    result = CliRunner().invoke(app, ["publish", "--to", closed, "--db", str(warehouse)])
+    assert (
+        result.exit_code == 1 and "cannot connect to PostgreSQL" in result.output and "next:" in result.output
+    )
+    missing_db = pg_server.rsplit("/", 1)[0] + "/no_such_database"
+    result = CliRunner().invoke(app, ["publish", "--to", missing_db, "--db", str(warehouse)])
+    assert result.exit_code == 1 and "no_such_database" in result.output
+    stranger = pg_server.replace("postgres@", "no_such_role@")
+    result = CliRunner().invoke(app, ["publish", "--to", stranger, "--db", str(warehouse)])
+    assert result.exit_code == 1 and 'role "no_such_role" does not exist' in result.output
+    assert _schemas(target) == set()
+
+
+def test_the_cli_publishes_and_reports_each_table(warehouse: Path, target: str) -> None:
+    result = CliRunner().invoke(app, ["publish", "--to", target, "--schema", "bi", "--db", str(warehouse)])
+    assert result.exit_code == 0, result.output
+    assert "mart_country_activity" in result.output and "schema bi" in result.output
+    assert _pg(target, "SELECT count(*) FROM bi.countries")[0][0] > 0
+
+
+def test_grants_on_the_live_schema_survive_the_swap(warehouse: Path, target: str) -> None:
+    role = f"bi_{new_run_id().lower()}"
+    postgres.publish(warehouse, target)
+    with psycopg.connect(target, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role}")
+        admin.execute(f"GRANT USAGE ON SCHEMA cgt_atlas TO {role}")
+        admin.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA cgt_atlas TO {role}")
+    postgres.publish(warehouse, target)
+    [(usage, select)] = _pg(
+        target,
+        "SELECT has_schema_privilege(%s, 'cgt_atlas', 'USAGE'), "
+        "has_table_privilege(%s, 'cgt_atlas.mart_sponsors', 'SELECT')",
+        [role, role],
+    )
+    assert usage and select
+
+
+def test_a_view_built_on_the_published_tables_stops_the_swap_instead_of_vanishing(
+    warehouse: Path, target: str
+) -> None:
+    postgres.publish(warehouse, target)
+    with psycopg.connect(target, autocommit=True) as admin:
+        admin.execute("CREATE SCHEMA mine")
+        admin.execute("CREATE VIEW mine.europe AS SELECT * FROM cgt_atlas.countries WHERE region = 'Europe'")
+    with pytest.raises(postgres.PublishFailed, match="mine.europe"):
+        postgres.publish(warehouse, target)
+    assert _pg(target, "SELECT count(*) FROM mine.europe")[0][0] > 0
+    assert _schemas(target) == {"cgt_atlas"}
+
+
+def test_a_second_publish_to_the_same_schema_stops_while_one_runs(warehouse: Path, target: str) -> None:
+    with psycopg.connect(target) as other:
+        other.execute("SELECT pg_advisory_xact_lock(hashtext('cgt-atlas publish cgt_atlas'))")
+        with pytest.raises(postgres.PublishBusy):
+            postgres.publish(warehouse, target)
+    assert _schemas(target) == set()
+
+
+def test_a_schema_name_that_needs_quoting_is_refused(warehouse: Path, target: str) -> None:
+    result = CliRunner().invoke(
+        app, ["publish", "--to", target, "--schema", "Drop Me", "--db", str(warehouse)]
+    )
+    assert result.exit_code == 1 and "--schema" in result.output and "next:" in result.output
+
+
+def test_readers_see_the_previous_data_while_a_publish_runs(
+    warehouse: Path, target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    postgres.publish(warehouse, target)
+    [(before,)] = _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish")
+    halfway, release = threading.Event(), threading.Event()
+    real_copy = postgres.copy_table
+
+    def pausing_copy(duck: Any, pg: Any, table: str, schema: str) -> int:
+        rows = real_copy(duck, pg, table, schema)
+        if not halfway.is_set():
+            halfway.set()
+            release.wait(30)
+        return rows
+
+    monkeypatch.setattr(postgres, "copy_table", pausing_copy)
+    publishing = threading.Thread(target=postgres.publish, args=(warehouse, target))
+    publishing.start()
+    try:
+        assert halfway.wait(30)
+        assert _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish") == [(before,)]
+        assert _schemas(target) == {"cgt_atlas"}  # the new schema is invisible until the swap commits
+    finally:
+        release.set()
+        publishing.join(60)
+    [(after,)] = _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish")
+    assert after != before and _schemas(target) == {"cgt_atlas"}
