@@ -384,8 +384,8 @@ def export(out_dir: Path, fmt: str, db: Path | None) -> None:
 )
 @db_option
 def report(out: Path, db: Path | None) -> None:
-    """Write one self-contained HTML report (works offline): trials by region over time, modality
-    mix, top countries, regulatory lag, data freshness.
+    """Write one self-contained HTML report (static SVG, works offline): scope and method, a world
+    map, trials by region over time, modality mix, sponsors, approvals, regulatory lag, manufacturing.
 
     \b
     Examples:

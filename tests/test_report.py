@@ -1,4 +1,4 @@
-"""The offline report: one HTML file of static SVG charts, with its scope, a world map and no network reference."""
+"""The offline report: one HTML file of static SVG charts, with its scope, a map and no network reference."""
 
 from __future__ import annotations
 
