@@ -323,6 +323,20 @@ CGT_CLUSTERS = "modality <> 'not CGT' AND is_started AND counts_as_development"
 """mart_cluster_countries rows of started investigational CGT trials: what every trial figure counts."""
 
 
+PHASE_LABELS = {
+    "EARLY_PHASE1": "early phase 1",
+    "PHASE1": "phase 1",
+    "PHASE1/PHASE2": "phase 1/2",
+    "PHASE2": "phase 2",
+    "PHASE2/PHASE3": "phase 2/3",
+    "PHASE3": "phase 3",
+    "PHASE4": "phase 4",
+    "NA": "not applicable",
+    "no phase given": "no phase given",
+}
+"""Registry phase codes as a reader names them, in funnel order."""
+
+
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     """Query rows as dicts (the inline data of a chart)."""
     relation = con.sql(sql)
@@ -425,6 +439,13 @@ def build_report(db_path: Path) -> str:
             FROM mart_cluster_countries
             WHERE {CGT_CLUSTERS} AND start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}
             GROUP BY ALL ORDER BY ALL
+            """,
+        )
+        phases = _rows(
+            con,
+            f"""
+            SELECT coalesce(phase, 'no phase given') AS phase, count(DISTINCT cluster_id)::INT AS trials
+            FROM mart_cluster_countries WHERE {CGT_CLUSTERS} GROUP BY ALL
             """,
         )
         by_country = dict(
@@ -565,6 +586,26 @@ def build_report(db_path: Path) -> str:
                 mix, "year", "modality", "Share of CGT trials started each year by modality", MODALITY_COLOURS
             ),
             "Each trial counts once, by its primary modality; undated trials are left out of this chart.",
+        ),
+        _figure(
+            "phase-funnel",
+            "Phase funnel",
+            charts.hbars(
+                sorted(
+                    ({**row, "phase": PHASE_LABELS.get(row["phase"], row["phase"])} for row in phases),
+                    key=lambda row: (
+                        list(PHASE_LABELS.values()).index(row["phase"])
+                        if row["phase"] in PHASE_LABELS.values()
+                        else len(PHASE_LABELS)
+                    ),
+                ),
+                "phase",
+                "trials",
+                "CGT trials by phase",
+                "CGT trials",
+            ),
+            "Each trial counts once, by the phase its registry gives (a combined phase 1/2 trial is its own "
+            "row); 'not applicable': the registry says NA.",
         ),
         _figure(
             "top-countries",

@@ -16,6 +16,7 @@ from tests.registry_helpers import load_replay
 
 CHART_TITLES = (
     "CGT trials by country",
+    "CGT trials by phase",
     "CGT trials started per year",
     "Share of CGT trials started each year by modality",
     "Top 15 countries",
