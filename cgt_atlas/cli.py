@@ -404,6 +404,35 @@ def report(out: Path, db: Path | None) -> None:
 
 @app.command()
 @click.option(
+    "--port", default=8050, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local).")
+@db_option
+def dashboard(port: int, host: str, db: Path | None) -> None:
+    """Start the interactive dashboard on a read-only connection (works offline): filters, a world map of
+    CGT trials (click a country for its trials, linked to their registry pages), approvals and regulatory
+    lag, manufacturing. Ctrl-C stops it.
+
+    \b
+    Examples:
+      cgt-atlas dashboard
+      cgt-atlas dashboard --port 8060 --db /tmp/atlas.duckdb
+    """
+    from cgt_atlas.dashboard.app import run
+
+    try:
+        run(
+            db or default_db_path(),
+            host,
+            port,
+            on_ready=lambda: click.echo(f"dashboard: http://{host}:{port}/ (Ctrl-C to stop)"),
+        )
+    except AtlasError as error:
+        _fail(error)
+
+
+@app.command()
+@click.option(
     "--to",
     "url",
     required=True,

@@ -1,0 +1,149 @@
+"""Every query the dashboard runs, on a fresh sealed read-only connection each time.
+
+A connection per call holds no lock between clicks, so a refresh can still write the warehouse while the
+dashboard is open; the next click reads the new data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from warehouse.connect import connect_reader
+
+CTIS_NUMBER = re.compile(r"^\d{4}-5\d{5}-\d{2}-\d{2}$")
+"""EU CT number (CTIS), 2023-501234-12-00: the middle part starts with 5."""
+EUDRACT_NUMBER = re.compile(r"^\d{4}-[0-4]\d{5}-\d{2}")
+"""EudraCT number, 2015-001234-12 (EUCTR records add the country, -GB)."""
+
+TRIAL_LIMIT = 500
+"""Rows the trial table shows; the CLI's sql/export give all of them."""
+
+CGT_DEVELOPMENT = "m.counts_as_development and m.is_started and m.modality <> 'not CGT'"
+"""What the activity marts count: started CGT trials whose CGT is the investigational product."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's filters; an empty list means no filter."""
+
+    regions: list[str] = field(default_factory=list)
+    modalities: list[str] = field(default_factory=list)
+    sponsor_classes: list[str] = field(default_factory=list)
+    years: tuple[int, int] | None = None
+
+
+def _rows(db: Path, sql: str, params: list | None = None) -> list[dict]:
+    con = connect_reader(db)
+    try:
+        cursor = con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def _where(filters: Filters, country: str | None = None) -> tuple[str, list]:
+    clauses, params = [CGT_DEVELOPMENT], []
+    for column, values in (
+        ("m.region", filters.regions),
+        ("m.modality", filters.modalities),
+        ("m.lead_sponsor_class", filters.sponsor_classes),
+    ):
+        if values:
+            clauses.append(f"{column} in ({', '.join('?' for _ in values)})")
+            params.extend(values)
+    if filters.years:
+        clauses.append("m.start_year between ? and ?")
+        params.extend(filters.years)
+    if country:
+        clauses.append("m.country_code = ?")
+        params.append(country)
+    return " and ".join(clauses), params
+
+
+def options(db: Path) -> dict[str, list]:
+    """The filters' choices, and the start-year range, from what the warehouse holds."""
+    base = f"from mart_cluster_countries m where {CGT_DEVELOPMENT}"
+    values = {
+        key: [
+            r["v"] for r in _rows(db, f"select distinct {col} as v {base} and {col} is not null order by 1")
+        ]
+        for key, col in (
+            ("regions", "m.region"),
+            ("modalities", "m.modality"),
+            ("sponsor_classes", "m.lead_sponsor_class"),
+        )
+    }
+    span = _rows(db, f"select min(m.start_year) as lo, max(m.start_year) as hi {base}")[0]
+    values["years"] = [span["lo"] or 2000, span["hi"] or 2026]
+    return values
+
+
+def country_counts(db: Path, filters: Filters) -> list[dict]:
+    """Distinct CGT trials (clusters, so a trial in three registries counts once) per country."""
+    where, params = _where(filters)
+    return _rows(
+        db,
+        f"""select m.country_code, any_value(m.country) as country, count(distinct m.cluster_id) as trials
+            from mart_cluster_countries m where {where} and m.country_code is not null
+            group by m.country_code order by trials desc""",
+        params,
+    )
+
+
+def trials(db: Path, filters: Filters, country: str | None = None) -> list[dict]:
+    """The filtered trials (preferred record of each cluster), newest first, with a registry link."""
+    where, params = _where(filters, country)
+    return _rows(
+        db,
+        f"""select m.cluster_id as trial_id, any_value(t.title) as title,
+                   any_value(m.start_year) as start_year,
+                   any_value(m.phase) as phase, any_value(m.modality) as modality,
+                   any_value(m.lead_sponsor) as lead_sponsor, any_value(t.registry) as registry,
+                   any_value(t.source_url) as source_url, string_agg(distinct m.country, ', ') as countries
+            from mart_cluster_countries m left join trials t on t.trial_id = m.cluster_id
+            where {where} group by m.cluster_id
+            order by start_year desc nulls last, trial_id limit {TRIAL_LIMIT}""",
+        params,
+    )
+
+
+def registry_url(trial_id: str, source_url: str | None) -> str | None:
+    """The record's public page: the registry's own URL, else one built from an id whose form allows it."""
+    if source_url and source_url.startswith("https://"):
+        return source_url
+    if trial_id.upper().startswith("NCT"):
+        return f"https://clinicaltrials.gov/study/{trial_id}"
+    if CTIS_NUMBER.match(trial_id):
+        return f"https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={trial_id}"
+    if EUDRACT_NUMBER.match(trial_id):
+        return f"https://www.clinicaltrialsregister.eu/ctr-search/search?query={trial_id[:14]}"
+    return f"https://trialsearch.who.int/Trial2.aspx?TrialID={trial_id}"
+
+
+def regulatory_lag(db: Path) -> list[dict]:
+    return _rows(
+        db,
+        """select display_name as product, first_agency, first_date, fda_approval_date, ema_approval_date,
+                  pmda_approval_date, fda_lag_days, ema_lag_days, pmda_lag_days, other_approvals
+           from mart_regulatory_lag order by first_date, display_name""",
+    )
+
+
+def supply_routes(db: Path) -> list[dict]:
+    return _rows(
+        db,
+        """select approval_region, manufacturing_region, is_cross_region, products, per_patient_products,
+                  product_names from mart_supply_routes order by products desc, approval_region""",
+    )
+
+
+def manufacturing_sites(db: Path) -> list[dict]:
+    return _rows(
+        db,
+        """select region, country, commercial_sites, sites_cell_processing, sites_vector_manufacture,
+                  products_made, registered_cgt_org_sites, product_names
+           from mart_manufacturing_sites order by commercial_sites desc, registered_cgt_org_sites desc""",
+    )

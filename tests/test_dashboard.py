@@ -1,0 +1,187 @@
+"""The dashboard: starts on a small warehouse, serves only local assets, renders filters and the map."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cgt_atlas.cli import app
+from cgt_atlas.dashboard import queries
+from cgt_atlas.dashboard.app import check_port, country_shapes
+from cgt_atlas.errors import AtlasError
+from tests.conftest import FIXTURES
+from tests.helpers import ingest
+
+STARTUP_LIMIT = 60.0
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("dashboard")
+    replay = folder / "replay" / "ctgov"
+    replay.mkdir(parents=True)
+    (replay / "page-0001.json").write_bytes((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
+    db = folder / "atlas.duckdb"
+    ingest(replay.parent, db)
+    return db
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (our own local server)
+        return response.read().decode("utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def server(small_db: Path) -> Iterator[str]:
+    port = _free_port()
+    cli = Path(sys.executable).parent / "cgt-atlas"
+    process = subprocess.Popen(
+        [str(cli), "dashboard", "--port", str(port), "--db", str(small_db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    started = time.monotonic()
+    try:
+        while True:
+            try:
+                _get(url)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() - started > STARTUP_LIMIT:
+                    pytest.fail(
+                        f"the dashboard did not answer within {STARTUP_LIMIT} s: {process.stdout.read()}"
+                    )
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _foreign_urls(text: str) -> set[str]:
+    return {u for u in re.findall(r"https?://[^\s'\"<>)\\]+", text) if not u.startswith("http://127.0.0.1")}
+
+
+def test_the_page_and_its_layout_reference_only_local_assets(server: str) -> None:
+    page = _get(server)
+    config = json.loads(
+        re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', page).group(1)
+    )
+    assert config["serve_locally"] is True
+    # the one URL in the config is the version check's, and it is off
+    assert config["disable_version_check"] is True
+    without_config = page.replace(
+        re.search(r'<script id="_dash-config".*?</script>', page, re.S).group(0), ""
+    )
+    assert not _foreign_urls(without_config)
+    assert not re.search(r"""(?:src|href)\s*=\s*['"]?\s*(?:https?:)?//""", without_config, re.I)
+    for asset in re.findall(r'(?:src|href)="(/[^"]+)"', without_config):
+        assert _get(server.rstrip("/") + asset)  # every script and stylesheet is served by us
+    layout = _get(server + "_dash-layout")
+    # registry links are the only outside URLs the layout holds: pages a user may open, never fetched
+    assert _foreign_urls(layout) <= {
+        u for u in _foreign_urls(layout) if "clinicaltrials" in u or "who.int" in u
+    }
+    for element in ("region", "modality", "sponsor-class", "years", "map", "trials"):
+        assert f'"id": "{element}"' in layout or f'"id":"{element}"' in layout
+    dependencies = json.loads(_get(server + "_dash-dependencies"))
+    assert any("map.figure" in d["output"] for d in dependencies)
+
+
+def test_the_map_callback_answers_with_country_shapes_and_a_trial_table(server: str) -> None:
+    body = {
+        "output": "..map.figure...trials-heading.children...trials.children..",
+        "outputs": [
+            {"id": "map", "property": "figure"},
+            {"id": "trials-heading", "property": "children"},
+            {"id": "trials", "property": "children"},
+        ],
+        "inputs": [
+            {"id": "region", "property": "value", "value": None},
+            {"id": "modality", "property": "value", "value": None},
+            {"id": "sponsor-class", "property": "value", "value": None},
+            {"id": "years", "property": "value", "value": [1990, 2030]},
+            {"id": "map", "property": "clickData", "value": None},
+        ],
+        "changedPropIds": [],
+    }
+    request = urllib.request.Request(
+        server + "_dash-update-component", json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (our own local server)
+        answer = json.loads(response.read())["response"]
+    assert len(answer["map"]["figure"]["data"]) == len(country_shapes())
+    assert answer["trials-heading"]["children"].startswith("Trials")
+    assert not any(
+        "geo" in key for key in answer["map"]["figure"]["layout"]
+    )  # no plotly geo: no CDN topojson
+
+
+def test_registry_links_follow_the_id_form() -> None:
+    assert queries.registry_url("NCT01234567", None) == "https://clinicaltrials.gov/study/NCT01234567"
+    assert queries.registry_url("X", "https://example.org/x") == "https://example.org/x"
+    assert "clinicaltrialsregister.eu" in queries.registry_url("2015-001234-12-GB", None)
+    assert "euclinicaltrials.eu" in queries.registry_url("2023-501234-12-00", None)
+    assert "trialsearch.who.int" in queries.registry_url("ChiCTR2000012345", None)
+
+
+def test_a_missing_warehouse_is_an_error_with_a_next_step(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["dashboard", "--db", str(tmp_path / "none.duckdb"), "--port", str(_free_port())]
+    )
+    assert result.exit_code == 1
+    assert "error: no warehouse at" in result.output and "next: build it first" in result.output
+
+
+def test_a_busy_port_is_a_clear_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(AtlasError, match=f"port {port} on 127.0.0.1 is busy"):
+            check_port("127.0.0.1", port)
+
+
+def test_headless_chromium_renders_the_filters_and_the_map(server: str) -> None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        pytest.skip(
+            "chromium is not on PATH (.ci/run installs it when it can): the rendered page is not checked"
+        )
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+            server,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    ).stdout
+    assert "js-plotly-plot" in dom and "main-svg" in dom
+    for label in ("Region", "Modality", "Lead sponsor type", "Start year"):
+        assert f">{label}</label>" in dom
+    assert "https://clinicaltrials.gov/study/NCT" in dom
