@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cgt_atlas.charts import iso_numeric
 from cgt_atlas.cli import app
 from cgt_atlas.dashboard import queries
 from cgt_atlas.dashboard.app import check_port, country_shapes
@@ -101,13 +102,13 @@ def test_the_page_and_its_layout_reference_only_local_assets(server: str) -> Non
     assert _foreign_urls(layout) <= {
         u for u in _foreign_urls(layout) if "clinicaltrials" in u or "who.int" in u
     }
-    for element in ("region", "modality", "sponsor-class", "years", "map", "trials"):
+    for element in ("region", "modality", "sponsor-class", "phase", "years", "map", "trials"):
         assert f'"id": "{element}"' in layout or f'"id":"{element}"' in layout
     dependencies = json.loads(_get(server + "_dash-dependencies"))
     assert any("map.figure" in d["output"] for d in dependencies)
 
 
-def test_the_map_callback_answers_with_country_shapes_and_a_trial_table(server: str) -> None:
+def _update(server: str, click: dict | None) -> dict:
     body = {
         "output": "..map.figure...trials-heading.children...trials.children..",
         "outputs": [
@@ -119,8 +120,9 @@ def test_the_map_callback_answers_with_country_shapes_and_a_trial_table(server: 
             {"id": "region", "property": "value", "value": None},
             {"id": "modality", "property": "value", "value": None},
             {"id": "sponsor-class", "property": "value", "value": None},
+            {"id": "phase", "property": "value", "value": None},
             {"id": "years", "property": "value", "value": [1990, 2030]},
-            {"id": "map", "property": "clickData", "value": None},
+            {"id": "map", "property": "clickData", "value": click},
         ],
         "changedPropIds": [],
     }
@@ -128,12 +130,27 @@ def test_the_map_callback_answers_with_country_shapes_and_a_trial_table(server: 
         server + "_dash-update-component", json.dumps(body).encode(), {"Content-Type": "application/json"}
     )
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (our own local server)
-        answer = json.loads(response.read())["response"]
+        return json.loads(response.read())["response"]
+
+
+def test_the_map_callback_answers_with_country_shapes_and_a_trial_table(server: str) -> None:
+    answer = _update(server, None)
     assert len(answer["map"]["figure"]["data"]) == len(country_shapes())
     assert answer["trials-heading"]["children"].startswith("Trials")
     assert not any(
         "geo" in key for key in answer["map"]["figure"]["layout"]
     )  # no plotly geo: no CDN topojson
+
+
+def test_a_click_on_a_country_lists_its_trials_and_shows_its_sites(small_db: Path, server: str) -> None:
+    top = queries.country_counts(small_db, queries.Filters())[0]
+    numbers = list(country_shapes())
+    curve = numbers.index(iso_numeric(top["country_code"]))
+    answer = _update(server, {"points": [{"curveNumber": curve}]})  # a fill click carries only its curve
+    assert answer["trials-heading"]["children"].startswith(f"Trials in {top['country']}: {top['trials']}")
+    traces = answer["map"]["figure"]["data"]
+    if queries.sites(small_db, queries.Filters(), top["country_code"]):
+        assert traces[-1]["mode"] == "markers"
 
 
 def test_registry_links_follow_the_id_form() -> None:
@@ -182,6 +199,6 @@ def test_headless_chromium_renders_the_filters_and_the_map(server: str) -> None:
         timeout=180,
     ).stdout
     assert "js-plotly-plot" in dom and "main-svg" in dom
-    for label in ("Region", "Modality", "Lead sponsor type", "Start year"):
+    for label in ("Region", "Modality", "Lead sponsor type", "Phase", "Start year"):
         assert f">{label}</label>" in dom
     assert "https://clinicaltrials.gov/study/NCT" in dom

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
+import pycountry
 from dash import Dash, Input, Output, dcc, html
 from plotly.colors import sample_colorscale
 
@@ -69,8 +70,9 @@ def _unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return points
 
 
-def world_map(counts: list[dict]) -> go.Figure:
-    """One filled outline per country, coloured by trials; customdata carries the ISO code for clicks."""
+def world_map(counts: list[dict], sites: list[dict] | None = None) -> go.Figure:
+    """One filled outline per country, coloured by trials; customdata carries the ISO code for clicks.
+    With `sites`, their markers on top and the view zoomed to them."""
     by_id = {iso_numeric(row["country_code"]): row for row in counts}
     top = max((row["trials"] for row in counts), default=1) or 1
     figure = go.Figure()
@@ -98,14 +100,46 @@ def world_map(counts: list[dict]) -> go.Figure:
                 showlegend=False,
             )
         )
+    x_range, y_range = [-180, 180], [-58, 85]
+    if sites:
+        lons, lats = [site["longitude"] for site in sites], [site["latitude"] for site in sites]
+        figure.add_trace(
+            go.Scatter(
+                x=lons,
+                y=lats,
+                mode="markers",
+                marker={"size": 6, "color": "#d62728", "opacity": 0.7},
+                text=[
+                    f"{site['facility'] or ''}, {site['city'] or ''} ({site['trial_id']})" for site in sites
+                ],
+                hovertemplate="%{text}<extra></extra>",
+                showlegend=False,
+            )
+        )
+        pad = 3
+        x_range = [min(lons) - pad, max(lons) + pad]
+        y_range = [min(lats) - pad, max(lats) + pad]
     figure.update_layout(
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=420,
         plot_bgcolor="white",
-        xaxis={"visible": False, "range": [-180, 180], "fixedrange": True},
-        yaxis={"visible": False, "range": [-58, 85], "scaleanchor": "x", "fixedrange": True},
+        xaxis={"visible": False, "range": x_range, "fixedrange": True},
+        yaxis={"visible": False, "range": y_range, "scaleanchor": "x", "fixedrange": True},
     )
     return figure
+
+
+def clicked_country(click: dict | None) -> str | None:
+    """The ISO alpha-2 code of the clicked country: a fill click may carry no customdata, only its curve."""
+    point = ((click or {}).get("points") or [{}])[0]
+    if isinstance(point.get("customdata"), str):
+        return point["customdata"] or None
+    numbers = list(country_shapes())
+    curve = point.get("curveNumber")
+    if isinstance(curve, int) and curve < len(numbers):
+        country = pycountry.countries.get(numeric=numbers[curve])
+        return country.alpha_2 if country else None
+    return None
 
 
 def _table(rows: list[dict], links: dict[str, str] | None = None) -> html.Table:
@@ -152,6 +186,7 @@ def build_app(db: Path) -> Dash:
                     _dropdown("region", "Region", choices["regions"]),
                     _dropdown("modality", "Modality", choices["modalities"]),
                     _dropdown("sponsor-class", "Lead sponsor type", choices["sponsor_classes"]),
+                    _dropdown("phase", "Phase", choices["phases"]),
                     html.Div(
                         [
                             html.Label("Start year", htmlFor="years"),
@@ -171,6 +206,7 @@ def build_app(db: Path) -> Dash:
                 id="filters",
             ),
             html.H2("Started CGT trials by country (click a country for its trials)"),
+            html.Button("All countries", id="all-countries"),
             dcc.Graph(id="map", config={"displaylogo": False, "displayModeBar": False}),
             html.H2(id="trials-heading"),
             html.Div(id="trials"),
@@ -183,6 +219,11 @@ def build_app(db: Path) -> Dash:
         ]
     )
 
+    @app.callback(Output("map", "clickData"), Input("all-countries", "n_clicks"), prevent_initial_call=True)
+    def show_all(_clicks: Any) -> None:
+        """Clicking the sea sends nothing, so a button leaves the country drill-down."""
+        return None
+
     @app.callback(
         Output("map", "figure"),
         Output("trials-heading", "children"),
@@ -190,25 +231,30 @@ def build_app(db: Path) -> Dash:
         Input("region", "value"),
         Input("modality", "value"),
         Input("sponsor-class", "value"),
+        Input("phase", "value"),
         Input("years", "value"),
         Input("map", "clickData"),
     )
-    def update(regions: Any, modalities: Any, classes: Any, years: Any, click: Any) -> tuple:
+    def update(regions: Any, modalities: Any, classes: Any, phases: Any, years: Any, click: Any) -> tuple:
         filters = queries.Filters(
             regions=regions or [],
             modalities=modalities or [],
             sponsor_classes=classes or [],
+            phases=phases or [],
             years=(int(years[0]), int(years[1])) if years else None,
         )
-        country = (click or {}).get("points", [{}])[0].get("customdata") or None
+        country = clicked_country(click)
         rows = queries.trials(db, filters, country)
         for row in rows:
             row["url"] = queries.registry_url(row["trial_id"], row.pop("source_url"))
-        where = f" in {rows[0]['countries'] if len(rows) == 1 else country}" if country else ""
+        counts = queries.country_counts(db, filters)
+        names = {row["country_code"]: row["country"] for row in counts}
+        where = f" in {names.get(country, country)}" if country else ""
         heading = f"Trials{where}: {len(rows)}" + (
             f" (first {queries.TRIAL_LIMIT})" if len(rows) == queries.TRIAL_LIMIT else ""
         )
-        return world_map(queries.country_counts(db, filters)), heading, _table(rows, {"trial_id": "url"})
+        sites = queries.sites(db, filters, country) if country else None
+        return world_map(counts, sites), heading, _table(rows, {"trial_id": "url"})
 
     return app
 

@@ -31,6 +31,7 @@ class Filters:
     regions: list[str] = field(default_factory=list)
     modalities: list[str] = field(default_factory=list)
     sponsor_classes: list[str] = field(default_factory=list)
+    phases: list[str] = field(default_factory=list)
     years: tuple[int, int] | None = None
 
 
@@ -50,6 +51,7 @@ def _where(filters: Filters, country: str | None = None) -> tuple[str, list]:
         ("m.region", filters.regions),
         ("m.modality", filters.modalities),
         ("m.lead_sponsor_class", filters.sponsor_classes),
+        ("m.phase", filters.phases),
     ):
         if values:
             clauses.append(f"{column} in ({', '.join('?' for _ in values)})")
@@ -74,6 +76,7 @@ def options(db: Path) -> dict[str, list]:
             ("regions", "m.region"),
             ("modalities", "m.modality"),
             ("sponsor_classes", "m.lead_sponsor_class"),
+            ("phases", "m.phase"),
         )
     }
     span = _rows(db, f"select min(m.start_year) as lo, max(m.start_year) as hi {base}")[0]
@@ -107,6 +110,23 @@ def trials(db: Path, filters: Filters, country: str | None = None) -> list[dict]
             where {where} group by m.cluster_id
             order by start_year desc nulls last, trial_id limit {TRIAL_LIMIT}""",
         params,
+    )
+
+
+SITE_LIMIT = 3000
+
+
+def sites(db: Path, filters: Filters, country: str) -> list[dict]:
+    """The geocoded sites (CT.gov geoPoints) in `country` of the filtered trials, from any record of each."""
+    where, params = _where(filters, country)
+    return _rows(
+        db,
+        f"""select s.latitude, s.longitude, s.facility, s.city, c.cluster_id as trial_id
+            from trial_sites s join trial_clusters c on c.trial_id = s.trial_id
+            where s.country_code = ? and s.latitude is not null and s.longitude is not null
+              and c.cluster_id in (select m.cluster_id from mart_cluster_countries m where {where})
+            limit {SITE_LIMIT}""",
+        [country, *params],
     )
 
 
