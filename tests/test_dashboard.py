@@ -178,18 +178,22 @@ def test_a_busy_port_is_a_clear_error() -> None:
             check_port("127.0.0.1", port)
 
 
-def test_headless_chromium_renders_the_filters_and_the_map(server: str) -> None:
+def test_headless_chromium_renders_the_filters_and_the_map(server: str, tmp_path: Path) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if not browser:
         pytest.skip(
             "chromium is not on PATH (.ci/run installs it when it can): the rendered page is not checked"
         )
+    net_log = tmp_path / "net-log.json"
     dom = subprocess.run(
         [
             browser,
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            "--disable-background-networking",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # nothing outside resolves
+            f"--log-net-log={net_log}",
             "--virtual-time-budget=20000",
             "--dump-dom",
             server,
@@ -202,3 +206,10 @@ def test_headless_chromium_renders_the_filters_and_the_map(server: str) -> None:
     for label in ("Region", "Modality", "Lead sponsor type", "Phase", "Start year"):
         assert f">{label}</label>" in dom
     assert "https://clinicaltrials.gov/study/NCT" in dom
+    # every request the browser made went to the dashboard (Chromium's own services aside)
+    hosts = set(re.findall(r'"url":"https?://([^/:"]+)', net_log.read_text(errors="replace")))
+    assert not {
+        h
+        for h in hosts
+        if h != "127.0.0.1" and not h.endswith((".google.com", ".googleapis.com", ".gvt1.com"))
+    }, hosts
