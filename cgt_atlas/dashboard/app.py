@@ -113,6 +113,7 @@ def world_map(counts: list[dict], sites: list[dict] | None = None) -> go.Figure:
                     f"{site['facility'] or ''}, {site['city'] or ''} ({site['trial_id']})" for site in sites
                 ],
                 hovertemplate="%{text}<extra></extra>",
+                customdata=[site["country_code"] for site in sites],  # a click on a site keeps the country
                 showlegend=False,
             )
         )

@@ -121,7 +121,7 @@ def sites(db: Path, filters: Filters, country: str) -> list[dict]:
     where, params = _where(filters, country)
     return _rows(
         db,
-        f"""select s.latitude, s.longitude, s.facility, s.city, c.cluster_id as trial_id
+        f"""select s.latitude, s.longitude, s.facility, s.city, s.country_code, c.cluster_id as trial_id
             from trial_sites s join trial_clusters c on c.trial_id = s.trial_id
             where s.country_code = ? and s.latitude is not null and s.longitude is not null
               and c.cluster_id in (select m.cluster_id from mart_cluster_countries m where {where})
