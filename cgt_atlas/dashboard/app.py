@@ -251,9 +251,11 @@ def build_app(db: Path) -> Dash:
         counts = queries.country_counts(db, filters)
         names = {row["country_code"]: row["country"] for row in counts}
         where = f" in {names.get(country, country)}" if country else ""
-        heading = f"Trials{where}: {len(rows)}" + (
-            f" (first {queries.TRIAL_LIMIT})" if len(rows) == queries.TRIAL_LIMIT else ""
-        )
+        matching = rows[0].pop("matching") if rows else 0
+        for row in rows[1:]:
+            row.pop("matching")
+        shown = f" (the newest {len(rows)} shown)" if len(rows) < matching else ""
+        heading = f"Trials{where}: {matching}{shown}"
         sites = queries.sites(db, filters, country) if country else None
         return world_map(counts, sites), heading, _table(rows, {"trial_id": "url"})
 

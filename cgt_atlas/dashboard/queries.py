@@ -105,7 +105,8 @@ def trials(db: Path, filters: Filters, country: str | None = None) -> list[dict]
                    any_value(m.start_year) as start_year,
                    any_value(m.phase) as phase, any_value(m.modality) as modality,
                    any_value(m.lead_sponsor) as lead_sponsor, any_value(t.registry) as registry,
-                   any_value(t.source_url) as source_url, string_agg(distinct m.country, ', ') as countries
+                   any_value(t.source_url) as source_url, string_agg(distinct m.country, ', ') as countries,
+                   count(*) over () as matching
             from mart_cluster_countries m left join trials t on t.trial_id = m.cluster_id
             where {where} group by m.cluster_id
             order by start_year desc nulls last, trial_id limit {TRIAL_LIMIT}""",
