@@ -392,7 +392,7 @@ def report(out: Path, db: Path | None) -> None:
       cgt-atlas report
       cgt-atlas report --out /tmp/cgt_report.html --db /tmp/atlas.duckdb
     """
-    from cgt_atlas.publish import build_report
+    from cgt_atlas.report import build_report
 
     try:
         page = build_report(db or default_db_path())

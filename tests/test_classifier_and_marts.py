@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from cgt_atlas.landing import new_run_id
-from cgt_atlas.publish import build_report, export_marts
+from cgt_atlas.publish import export_marts
+from cgt_atlas.report import build_report
 from tests.conftest import shared_path
 from tests.registry_helpers import load_replay
 from warehouse.classifier import MODALITIES, install_classifier, read_rules

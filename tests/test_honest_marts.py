@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from cgt_atlas.landing import new_run_id
-from cgt_atlas.publish import build_report
+from cgt_atlas.report import build_report
 from tests.conftest import shared_path
 from tests.helpers import query
 from tests.registry_helpers import load_replay

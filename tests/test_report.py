@@ -9,7 +9,7 @@ import pytest
 
 from cgt_atlas import charts
 from cgt_atlas.landing import new_run_id
-from cgt_atlas.publish import build_report
+from cgt_atlas.report import build_report
 from tests.conftest import FIXTURES, shared_path
 from tests.helpers import ingest
 from tests.registry_helpers import load_replay

@@ -1,0 +1,480 @@
+"""The offline HTML report: one self-contained file an analyst can publish.
+
+It reads the warehouse through a read-only connection and draws its charts with altair, rendered to
+static inline SVG (cgt_atlas.charts), so the file has no script and needs nothing from the network.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from cgt_atlas import charts
+from cgt_atlas.publish import freshness, minute_text
+from warehouse.load import connect_reader
+
+REGION_COLOURS = {
+    "North America": "#1f77b4",
+    "Europe": "#2ca02c",
+    "Asia-Pacific": "#d62728",
+    "Latin America": "#ff7f0e",
+    "Middle East & Africa": "#9467bd",
+}
+MODALITY_COLOURS = {
+    "CAR-T": "#1f77b4",
+    "CAR-NK and other CAR cells": "#aec7e8",
+    "TCR-T": "#ff7f0e",
+    "TIL": "#ffbb78",
+    "other gene-modified cell therapy": "#2ca02c",
+    "AAV gene therapy": "#98df8a",
+    "lentiviral or retroviral ex vivo gene therapy": "#d62728",
+    "other viral-vector gene therapy": "#ff9896",
+    "oncolytic virus": "#9467bd",
+    "gene editing": "#c5b0d5",
+    "non-viral gene therapy": "#8c564b",
+    "non-genetically-modified cell therapy": "#e377c2",
+    "tissue-engineered product": "#bcbd22",
+    "unclassified CGT": "#7f7f7f",
+    "not CGT": "#dddddd",
+}
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _short(name: str, limit: int = 30) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _table(columns: list[str], rows: list[tuple]) -> str:
+    head = "".join(f"<th>{_esc(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{'' if v is None else _esc(v)}</td>" for v in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+STYLE = """
+body{font:14px/1.45 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;
+  color:#222;margin:0;background:#f6f7f9}
+main{max-width:960px;margin:0 auto;padding:24px 28px 48px;background:#fff}
+h1{font-size:26px;margin:0 0 4px}
+h2{font-size:18px;margin:32px 0 6px;border-bottom:1px solid #e3e5e8;padding-bottom:4px}
+.sub{color:#666;margin:0 0 8px}.note{color:#666;font-size:12.5px;margin:4px 0 0}
+.kpis{display:flex;gap:14px;margin:18px 0 4px}
+.kpi{flex:1;background:#f1f4f8;border-radius:6px;padding:10px 14px}
+.kpi b{display:block;font-size:22px}.kpi span{color:#555;font-size:12px}
+figure{margin:8px 0}figure svg{max-width:100%;height:auto;display:block}
+table{border-collapse:collapse;width:100%;font-size:12.5px;margin-top:6px}
+th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left}
+th{background:#f1f4f8}td{white-space:nowrap}td:first-child{white-space:normal}
+summary{cursor:pointer;color:#345;margin-top:6px}footer{color:#888;font-size:12px;margin-top:32px}
+"""
+
+
+FIRST_CHART_YEAR = 2005
+"""The per-year chart starts here; earlier trials are counted beside it, as undated ones are."""
+
+
+MEASURED_QUALITY = (
+    "2026.12.5",
+    "on the held-out half of a hand-labelled ClinicalTrials.gov download of 329 mesenchymal cell trials, "
+    'CGT precision 0.979 and recall 0.953 (docs/classifier.md, "Measured quality"); 1.000 and 1.000 on '
+    "the 60 hand-labelled texts and the 232 genuine ClinicalTrials.gov samples",
+)
+"""The classifier's measured quality as docs/classifier.md states it (rules version, figures): quoted, not
+recomputed, so the report says which rules version the figures belong to."""
+
+CGT_CLUSTERS = "modality <> 'not CGT' AND is_started AND counts_as_development"
+"""mart_cluster_countries rows of started investigational CGT trials: what every trial figure counts."""
+
+
+PHASE_LABELS = {
+    "EARLY_PHASE1": "early phase 1",
+    "PHASE1": "phase 1",
+    "PHASE1/PHASE2": "phase 1/2",
+    "PHASE2": "phase 2",
+    "PHASE2/PHASE3": "phase 2/3",
+    "PHASE3": "phase 3",
+    "PHASE4": "phase 4",
+    "NA": "not applicable",
+    "no phase given": "no phase given",
+}
+"""Registry phase codes as a reader names them, in funnel order."""
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    """Query rows as dicts (the inline data of a chart)."""
+    relation = con.sql(sql)
+    return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
+
+
+def _figure(section_id: str, title: str, chart: object, note: str) -> str:
+    """A report section: heading, the chart as inline SVG, a note on what it counts."""
+    return (
+        f"<section id='{section_id}'><h2>{_esc(title)}</h2><figure>{charts.to_svg(chart)}</figure>"
+        f"<p class='note'>{note}</p></section>"
+    )
+
+
+def _scope(fresh: list[dict[str, object]], version: str, duplicates: int, no_site: int, undated: int) -> str:
+    """The "Scope and method" section: sources and their freshness, the classifier, what is counted."""
+    quality_version, quality = MEASURED_QUALITY
+    measured = (
+        f"Measured quality of rules {quality_version}: {quality}."
+        if quality_version == version
+        else f"Last measured quality (rules {quality_version}, not the version used here): {quality}."
+    )
+    return (
+        "<section id='scope'><h2>Scope and method</h2>"
+        "<p><b>Sources.</b> ClinicalTrials.gov, the EU Clinical Trials Register and CTIS, the WHO ICTRP, the "
+        "EMA medicines report, FDA approved cellular and gene therapy products, curated agency facts (PMDA, "
+        "MFDS, NMPA, TGA, MHRA) and manufacturing sites. Each source's last successful run and the newest "
+        "record it holds are below.</p>"
+        f"<p><b>Classifier.</b> Each trial and product gets a modality from the rules of version "
+        f"<code>{_esc(version)}</code> (docs/classifier.md). {_esc(measured)}</p>"
+        "<p><b>What is counted.</b> Investigational cell and gene therapy trials: the CGT is the product "
+        "under study (follow-up studies of patients treated earlier and studies of CAR-T recipients are "
+        "left out), "
+        "started or unwilling to say (withdrawn and not-yet-recruiting trials are counted apart in the "
+        "marts). "
+        "A trial registered in several registries counts once (a cluster), and so do probable duplicate "
+        f"registrations of one protocol ({duplicates:,} merged). A trial with sites in two countries or "
+        f"regions counts in each. Trials with no start date ({undated:,} clusters) are shown apart, never "
+        "dropped; "
+        f"{no_site:,} trials list no site or country in any registry and are counted apart too.</p>"
+        "<p><b>What is not counted.</b> Trials that are not CGT (including siRNA and antisense drugs that "
+        "an agency files as gene therapy), trials in registries not listed above, compassionate use and "
+        "hospital exemptions, and batches actually made: manufacturing demand is an estimate from "
+        "enrolment.</p>"
+        "<div id='freshness'>"
+        + _table(
+            ["source", "last run", "mode", "finished", "records", "newest record update"],
+            [
+                (
+                    row["source"],
+                    row["run_id"],
+                    row["mode"],
+                    minute_text(row["finished_at"]),
+                    row["rows_loaded"],
+                    row["watermark"],
+                )
+                for row in fresh
+            ],
+        )
+        + "</div></section>"
+    )
+
+
+def build_report(db_path: Path) -> str:
+    """The HTML report: one self-contained file (inline CSS and static SVG, no scripts, nothing fetched)."""
+    con = connect_reader(db_path)
+    try:
+        this_year = con.sql("SELECT year(current_date)").fetchall()[0][0]
+        by_year = _rows(
+            con,
+            f"""
+            SELECT region, start_year AS year, sum(trials_started)::INT AS trials FROM mart_regional_activity
+            WHERE modality <> 'not CGT' AND region IS NOT NULL
+                AND start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}
+            GROUP BY ALL ORDER BY ALL
+            """,
+        )
+        off_chart = con.sql(
+            f"""
+            SELECT region,
+                sum(trials_started) FILTER (WHERE start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}),
+                sum(trials_started) FILTER (WHERE start_year IS NULL),
+                sum(trials_started) FILTER (WHERE start_year < {FIRST_CHART_YEAR}),
+                sum(trials_started) FILTER (WHERE start_year > {this_year})
+            FROM mart_regional_activity WHERE modality <> 'not CGT' AND region IS NOT NULL
+            GROUP BY region ORDER BY region
+            """
+        ).fetchall()
+        no_site, undated = con.sql(
+            f"""
+            SELECT count(DISTINCT cluster_id) FILTER (WHERE region IS NULL),
+                count(DISTINCT cluster_id) FILTER (WHERE start_year IS NULL)
+            FROM mart_cluster_countries WHERE {CGT_CLUSTERS}
+            """
+        ).fetchall()[0]
+        mix = _rows(
+            con,
+            f"""
+            SELECT start_year AS year, modality, count(DISTINCT cluster_id)::INT AS trials
+            FROM mart_cluster_countries
+            WHERE {CGT_CLUSTERS} AND start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}
+            GROUP BY ALL ORDER BY ALL
+            """,
+        )
+        phases = _rows(
+            con,
+            f"""
+            SELECT coalesce(phase, 'no phase given') AS phase, count(DISTINCT cluster_id)::INT AS trials
+            FROM mart_cluster_countries WHERE {CGT_CLUSTERS} GROUP BY ALL
+            """,
+        )
+        by_country = dict(
+            con.sql(
+                """
+                SELECT country_code, sum(trials_started)::INT FROM mart_country_activity
+                WHERE modality <> 'not CGT' AND country_code IS NOT NULL GROUP BY country_code
+                """
+            ).fetchall()
+        )
+        countries = _rows(
+            con,
+            """
+            SELECT country, min(region) AS region, sum(trials_started)::INT AS trials
+            FROM mart_country_activity WHERE modality <> 'not CGT' AND country IS NOT NULL
+            GROUP BY country ORDER BY trials DESC, country LIMIT 15
+            """,
+        )
+        sponsors = _rows(
+            con,
+            """
+            SELECT lead_sponsor AS sponsor, region, trials FROM mart_sponsors
+            WHERE lead_sponsor IN (
+                SELECT lead_sponsor FROM mart_sponsors GROUP BY lead_sponsor
+                ORDER BY sum(trials) DESC, lead_sponsor LIMIT 15)
+            ORDER BY sponsor, region
+            """,
+        )
+        approvals = _rows(
+            con,
+            """
+            SELECT decision_year AS year, agency, approvals FROM mart_approvals_timeline
+            WHERE decision_year IS NOT NULL AND approvals > 0 ORDER BY ALL
+            """,
+        )
+        signed_lag = _rows(
+            con,
+            """
+            SELECT display_name AS product, pair, days FROM (
+                SELECT display_name, 'EMA after FDA' AS pair,
+                    date_diff('day', try_cast(fda_approval_date AS DATE),
+                        try_cast(ema_approval_date AS DATE)) AS days
+                FROM mart_regulatory_lag
+                UNION ALL
+                SELECT display_name, 'PMDA after FDA',
+                    date_diff('day', try_cast(fda_approval_date AS DATE),
+                        try_cast(pmda_approval_date AS DATE))
+                FROM mart_regulatory_lag
+            ) WHERE days IS NOT NULL ORDER BY product, pair
+            """,
+        )
+        lag = con.sql(
+            """
+            SELECT display_name, first_agency, first_date, fda_approval_date, fda_lag_days,
+                ema_approval_date, ema_lag_days, pmda_approval_date, pmda_lag_days
+            FROM mart_regulatory_lag WHERE first_date IS NOT NULL
+            ORDER BY first_date, display_name, product_id
+            """
+        ).fetchall()
+        routes = _rows(
+            con,
+            """
+            SELECT approval_region AS "approved in",
+                coalesce(manufacturing_region, 'site not known') AS "made in", products
+            FROM mart_supply_routes ORDER BY ALL
+            """,
+        )
+        demand = _rows(
+            con,
+            f"""
+            SELECT year, coalesce(region, 'no site listed') AS region,
+                round(sum(patients_per_year))::INT AS patients
+            FROM mart_manufacturing_demand
+            WHERE year BETWEEN {FIRST_CHART_YEAR} AND as_of_year GROUP BY ALL ORDER BY ALL
+            """,
+        )
+        totals = con.sql(
+            f"""
+            SELECT count(DISTINCT cluster_id), count(DISTINCT cluster_id) FILTER (WHERE is_active),
+                count(DISTINCT country_code)
+            FROM mart_cluster_countries WHERE {CGT_CLUSTERS}
+            """
+        ).fetchall()[0]
+        products = con.sql("SELECT count(*) FROM products").fetchall()[0][0]
+        duplicates = con.sql(
+            "SELECT count(*) FROM trial_clusters WHERE registry_cluster_id <> cluster_id AND "
+            "registry_cluster_id = trial_id"
+        ).fetchall()[0][0]
+        fresh = freshness(con)
+        version = con.sql("SELECT max(rules_version) FROM classifier_rules").fetchall()[0][0]
+    finally:
+        con.close()
+
+    latest_year = max((row["year"] for row in by_year), default=None)
+    ema_first = sum(1 for row in lag if row[6] == 0)
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    partial = (
+        f"{latest_year}, the latest year drawn (dashed rule), is partial: it counts trials started by "
+        "the time the data was fetched. "
+        if latest_year
+        else ""
+    )
+    sections = [
+        "<h1>Cell and gene therapy activity worldwide</h1>",
+        f"<p class='sub'>cgt-atlas report, generated {generated} from <code>{_esc(db_path.name)}</code>, "
+        f"classifier rules v{_esc(version)}.</p>",
+        "<div class='kpis'>"
+        f"<div class='kpi'><b>{totals[0]:,}</b><span>investigational CGT trials (all years)</span></div>"
+        f"<div class='kpi'><b>{totals[1]:,}</b><span>CGT trials active now</span></div>"
+        f"<div class='kpi'><b>{totals[2]}</b><span>countries with a CGT trial site</span></div>"
+        f"<div class='kpi'><b>{products}</b><span>approved or refused CGT products</span></div></div>",
+        _scope(fresh, version, duplicates, no_site, undated),
+        _figure(
+            "world-map",
+            "CGT trials by country",
+            charts.world_map(by_country, "CGT trials by country (all start years, log scale)"),
+            "Trials with at least one site in the country; grey: none. Boundaries: Natural Earth 110m.",
+        ),
+        _figure(
+            "trials-by-region",
+            "CGT trials started per year, by region",
+            charts.lines_by_year(
+                by_year, "region", "CGT trials started per year", latest_year, REGION_COLOURS
+            ),
+            "A trial with sites in two regions counts in both. "
+            + partial
+            + "Trials with no start date in any registry cannot be placed on the time axis: they are counted "
+            "per region below (<code>start_year</code> NULL in the marts), never dropped.",
+        )
+        + _table(
+            ["region", "drawn", "undated (no start date)", f"before {FIRST_CHART_YEAR}", "after this year"],
+            [tuple(0 if value is None else value for value in row) for row in off_chart],
+        ),
+        _figure(
+            "modality-mix",
+            "Modality mix over time",
+            charts.stacked_share(
+                mix, "year", "modality", "Share of CGT trials started each year by modality", MODALITY_COLOURS
+            ),
+            "Each trial counts once, by its primary modality; undated trials are left out of this chart.",
+        ),
+        _figure(
+            "phase-funnel",
+            "Phase funnel",
+            charts.hbars(
+                sorted(
+                    ({**row, "phase": PHASE_LABELS.get(row["phase"], row["phase"])} for row in phases),
+                    key=lambda row: (
+                        list(PHASE_LABELS.values()).index(row["phase"])
+                        if row["phase"] in PHASE_LABELS.values()
+                        else len(PHASE_LABELS)
+                    ),
+                ),
+                "phase",
+                "trials",
+                "CGT trials by phase",
+                "CGT trials",
+            ),
+            "Each trial counts once, by the phase its registry gives (a combined phase 1/2 trial is its own "
+            "row); 'not applicable': the registry says NA.",
+        ),
+        _figure(
+            "top-countries",
+            "Top countries by CGT trials",
+            charts.hbars(
+                countries, "country", "trials", "Top 15 countries", "CGT trials", "region", REGION_COLOURS
+            ),
+            "Trials with at least one site in the country, all start years; colour is the region.",
+        ),
+        _figure(
+            "top-sponsors",
+            "Top parent sponsors",
+            charts.hbars(
+                sponsors,
+                "sponsor",
+                "trials",
+                "Top 15 parent sponsors by CGT trials",
+                "CGT trials",
+                "region",
+                REGION_COLOURS,
+                sort_by_total=True,
+            ),
+            "Lead sponsors mapped to their parent organisation (mart_sponsors); a trial counts in each "
+            "region it has a site in, so the bar sums regions.",
+        ),
+        _figure(
+            "approvals-timeline",
+            "Approvals timeline by agency",
+            charts.stacked_years(
+                approvals, "agency", "approvals", "CGT approvals per year by agency", "approvals"
+            ),
+            "Approvals granted each year (mart_approvals_timeline), whatever their status now; decisions "
+            "with no published date are left out.",
+        ),
+        _figure(
+            "regulatory-lag",
+            "Regulatory lag: signed days between FDA and EMA or PMDA approval",
+            charts.signed_points(
+                signed_lag,
+                "product",
+                "days",
+                "pair",
+                "Days from FDA approval to EMA or PMDA approval (negative: approved first)",
+            ),
+            f"Positive: the agency approved after FDA; negative: before it. {ema_first} products were "
+            "approved by EMA before any other agency; products one agency approved have no lag.",
+        )
+        + "<details><summary>Every approved product: first approval and lag per agency</summary>"
+        + _table(
+            [
+                "product",
+                "first",
+                "first date",
+                "FDA",
+                "FDA lag (d)",
+                "EMA",
+                "EMA lag (d)",
+                "PMDA",
+                "PMDA lag (d)",
+            ],
+            lag,
+        )
+        + "</details>",
+        _figure(
+            "supply-routes",
+            "Manufacturing: supply routes",
+            charts.hbars(
+                [{**row, "route": f"{row['approved in']} ← {row['made in']}"} for row in routes],
+                "route",
+                "products",
+                "Approved CGT products by where patients get them ← where they are made",
+                "products",
+                "made in",
+                REGION_COLOURS,
+            ),
+            "mart_supply_routes: a product made in two regions counts on both routes; 'site not known': no "
+            "manufacturing site of the product is on record.",
+        ),
+        _figure(
+            "manufacturing-demand",
+            "Manufacturing demand (estimate)",
+            charts.stacked_years(
+                demand,
+                "region",
+                "patients",
+                "Estimated patients treated per year in CGT trials (estimate)",
+                "patients per year (estimate)",
+                REGION_COLOURS,
+            ),
+            "An estimate, not batches made: enrolment spread over each trial's active years and split by its "
+            "sites (mart_manufacturing_demand, docs/manufacturing.md); years up to the data's as-of year.",
+        ),
+        "<footer>Definitions: docs/data-contract.md and docs/classifier.md. Charts: Vega-Lite rendered to "
+        "static SVG.</footer>",
+    ]
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>cgt-atlas report</title><style>{STYLE}</style></head><body><main>"
+        + "".join(sections)
+        + "</main></body></html>"
+    )
