@@ -14,6 +14,7 @@ import duckdb
 
 from cgt_atlas import charts
 from cgt_atlas.publish import freshness, minute_text
+from cgt_atlas.sources import SOURCES
 from warehouse.load import connect_reader
 
 REGION_COLOURS = {
@@ -72,9 +73,12 @@ figure{margin:8px 0}figure svg{max-width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;font-size:12.5px;margin-top:6px}
 th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left}
 th{background:#f1f4f8}td{white-space:nowrap}td:first-child{white-space:normal}
+.searches code{font-size:11.5px;word-break:break-word}
 summary{cursor:pointer;color:#345;margin-top:6px}footer{color:#888;font-size:12px;margin-top:32px}
 """
 
+
+MODEL_COLOURS = {"made per patient": "#d62728", "batch or other": "#1f77b4"}
 
 FIRST_CHART_YEAR = 2005
 """The per-year chart starts here; earlier trials are counted beside it, as undated ones are."""
@@ -121,6 +125,28 @@ def _figure(section_id: str, title: str, chart: object, note: str) -> str:
     )
 
 
+def _searches(fresh: list[dict[str, object]]) -> str:
+    """What each registry was asked for: its search as the live fetch sends it (Source.SEARCH), and
+    whether the run that loaded it replayed recorded bodies instead (those hold what was recorded)."""
+    modes = {row["source"]: row["mode"] for row in fresh}
+    items = []
+    for name, module in SOURCES.items():
+        search = getattr(module, "SEARCH", None)
+        if search is None:
+            continue
+        if name not in modes:
+            status = "not loaded in this warehouse"
+        elif modes[name] == "replay":
+            status = "this warehouse replayed recorded responses: they hold what the recording asked for"
+        else:
+            status = f"loaded by a {modes[name]} run"
+        items.append(f"<li><b>{_esc(name)}</b> ({_esc(status)}): <code>{_esc(search)}</code></li>")
+    return (
+        "<p><b>Registry searches.</b> Each registry is searched wide on purpose; the classifier then decides "
+        "what is CGT. The searches a live refresh sends:</p><ul class='searches'>" + "".join(items) + "</ul>"
+    )
+
+
 def _scope(fresh: list[dict[str, object]], version: str, duplicates: int, no_site: int, undated: int) -> str:
     """The "Scope and method" section: sources and their freshness, the classifier, what is counted."""
     quality_version, quality = MEASURED_QUALITY
@@ -151,7 +177,8 @@ def _scope(fresh: list[dict[str, object]], version: str, duplicates: int, no_sit
         "an agency files as gene therapy), trials in registries not listed above, compassionate use and "
         "hospital exemptions, and batches actually made: manufacturing demand is an estimate from "
         "enrolment.</p>"
-        "<div id='freshness'>"
+        + _searches(fresh)
+        + "<div id='freshness'>"
         + _table(
             ["source", "last run", "mode", "finished", "records", "newest record update"],
             [
@@ -275,6 +302,20 @@ def build_report(db_path: Path) -> str:
             ORDER BY first_date, display_name, product_id
             """
         ).fetchall()
+        site_products = _rows(
+            con,
+            """
+            SELECT country, 'made per patient' AS model, per_patient_products AS products
+            FROM mart_manufacturing_sites WHERE per_patient_products > 0
+            UNION ALL
+            SELECT country, 'batch or other', products_made - per_patient_products
+            FROM mart_manufacturing_sites WHERE products_made > per_patient_products
+            ORDER BY ALL
+            """,
+        )
+        registered_sites = con.sql(
+            "SELECT coalesce(sum(registered_cgt_org_sites), 0)::INT FROM mart_manufacturing_sites"
+        ).fetchall()[0][0]
         routes = _rows(
             con,
             """
@@ -439,6 +480,30 @@ def build_report(db_path: Path) -> str:
             lag,
         )
         + "</details>",
+        _figure(
+            "manufacturing-sites",
+            "Manufacturing: where approved products are made",
+            charts.hbars(
+                site_products,
+                "country",
+                "products",
+                "Approved CGT products with a commercial manufacturing site in the country",
+                "products",
+                "model",
+                MODEL_COLOURS,
+                sort_by_total=True,
+            ),
+            "mart_manufacturing_sites: curated sites, each stated by a public page (a product made in two "
+            "countries counts in both); 'made per patient': autologous products, one batch per patient "
+            "(product_manufacturing). "
+            + (
+                f"{registered_sites:,} FDA-registered establishments of CGT-active organisations are listed "
+                "in the mart besides; they show footprint, not CGT capacity."
+                if registered_sites
+                else "FDA's establishment registrations are not loaded in this warehouse (source "
+                "fda_establishments), so only curated sites are shown."
+            ),
+        ),
         _figure(
             "supply-routes",
             "Manufacturing: supply routes",

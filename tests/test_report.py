@@ -23,6 +23,7 @@ CHART_TITLES = (
     "Top 15 parent sponsors by CGT trials",
     "CGT approvals per year by agency",
     "Days from FDA approval to EMA or PMDA approval",
+    "Approved CGT products with a commercial manufacturing site in the country",
     "Approved CGT products by where patients get them",
     "Estimated patients treated per year in CGT trials (estimate)",
 )
@@ -37,6 +38,9 @@ def assert_offline_report(page: str) -> None:
     assert not re.search(r"""(?:src|href)\s*=\s*['"]?\s*(?:https?:)?//""", page, re.I)
     assert "<h2>Scope and method</h2>" in page and "What is not counted" in page
     assert "precision 0.979 and recall 0.953" in page
+    # the searches a live refresh sends, read from the source modules (so they cannot drift from the fetch)
+    assert "Registry searches" in page and "filter.advanced=AREA[StudyType]INTERVENTIONAL" in page
+    assert "searchCriteria.containAny=gene therapy" in page
     assert re.search(r"<section id='world-map'>.*?<svg", page, re.S)
     for title in CHART_TITLES:
         assert title in page, title

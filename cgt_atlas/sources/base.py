@@ -77,6 +77,9 @@ class Source(Protocol):
 
     # Optional: `WATERMARK_COLUMN`, a date column of the parent table: the run's watermark is its
     # maximum over the rows that passed validation (never a raw value).
+    # Optional: `SEARCH`, what a live fetch asks the registry for, in the registry's own query terms
+    # (built from the constants the fetch sends, so it cannot drift from them); the report's scope
+    # section lists it.
     # Optional: `default_pages() -> list[Path]`, pages kept in the project itself (the curated
     # seed). A replay folder without the source's own folder reads these instead of skipping it.
 

@@ -14,10 +14,12 @@ from cgt_atlas.settings import SCHEMAS_DIR, SEEDS_DIR
 from cgt_atlas.sources.base import TRIAL_TABLES, ParsedPages, RejectedRecord, SqlFiles, parser_fingerprint
 from cgt_atlas.sources.ctgov import records
 from cgt_atlas.sources.ctgov.helpers import fetch_pages as fetch
+from cgt_atlas.sources.ctgov.settings import CGT_INTERVENTION_QUERY, STUDY_FILTER
 
 NAME = "ctgov"
 DESCRIPTION = "ClinicalTrials.gov API v2: interventional studies matching the CGT query"
 PAGE_GLOB = "*.json"
+SEARCH = f"query.intr=({CGT_INTERVENTION_QUERY}); filter.advanced={STUDY_FILTER}"
 TABLES = TRIAL_TABLES
 ENTITY_KEY = "trial_id"
 WATERMARK_COLUMN = "last_update_date"
@@ -26,7 +28,17 @@ SQL_DIR = Path(__file__).parent / "sql"
 PROTOCOL_TYPE = " ".join((SQL_DIR / "protocol_type.sql").read_text().split())
 _sql = SqlFiles(SQL_DIR, PROTOCOL=PROTOCOL_TYPE)
 
-__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "WATERMARK_COLUMN", "fetch", "parse"]
+__all__ = [
+    "DESCRIPTION",
+    "ENTITY_KEY",
+    "NAME",
+    "PAGE_GLOB",
+    "SEARCH",
+    "TABLES",
+    "WATERMARK_COLUMN",
+    "fetch",
+    "parse",
+]
 
 
 @cache

@@ -13,10 +13,12 @@ from cgt_atlas.errors import DamagedPage
 from cgt_atlas.sources.base import TRIAL_TABLES, ParsedPages, RejectedRecord, SqlFiles
 from cgt_atlas.sources.common import fingerprint, register_macros
 from cgt_atlas.sources.ctis.helpers import fetch_pages as fetch
+from cgt_atlas.sources.ctis.settings import base_criteria
 
 NAME = "ctis"
 DESCRIPTION = "EU CTIS public portal: trials matching the CGT query, one per EU CT number, full records"
 PAGE_GLOB = "*.json"
+SEARCH = f"searchCriteria.containAny={base_criteria()['containAny']}"
 TABLES = (*TRIAL_TABLES, "trial_atimp_flags")
 ENTITY_KEY = "trial_id"
 WATERMARK_COLUMN = "last_update_date"
@@ -31,7 +33,17 @@ def _type(name: str) -> str:
 # The two parts' types are spelled once and set into records.sql, for both body formats.
 _sql = SqlFiles(SQL_DIR, PART_I=_type("part_one_type"), PART_II=_type("part_two_type"))
 
-__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "WATERMARK_COLUMN", "fetch", "parse"]
+__all__ = [
+    "DESCRIPTION",
+    "ENTITY_KEY",
+    "NAME",
+    "PAGE_GLOB",
+    "SEARCH",
+    "TABLES",
+    "WATERMARK_COLUMN",
+    "fetch",
+    "parse",
+]
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:

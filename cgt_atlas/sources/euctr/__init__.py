@@ -11,19 +11,31 @@ from cgt_atlas.sources.base import TRIAL_TABLES, ParsedPages, SqlFiles
 from cgt_atlas.sources.common import fingerprint, register_macros
 from cgt_atlas.sources.euctr.helpers import fetch_pages as fetch
 from cgt_atlas.sources.euctr.records import lines_frame
+from cgt_atlas.sources.euctr.settings import CGT_QUERY
 
 NAME = "euctr"
 DESCRIPTION = (
     "EU Clinical Trials Register: full-text downloads of the CGT query, one trial per EudraCT number"
 )
 PAGE_GLOB = "*.txt"
+SEARCH = f"query={CGT_QUERY}"
 TABLES = (*TRIAL_TABLES, "euctr_member_states", "trial_atimp_flags")
 ENTITY_KEY = "trial_id"
 WATERMARK_COLUMN = "first_posted_date"  # first entered in EudraCT
 SQL_DIR = Path(__file__).parent / "sql"
 _sql = SqlFiles(SQL_DIR)
 
-__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "WATERMARK_COLUMN", "fetch", "parse"]
+__all__ = [
+    "DESCRIPTION",
+    "ENTITY_KEY",
+    "NAME",
+    "PAGE_GLOB",
+    "SEARCH",
+    "TABLES",
+    "WATERMARK_COLUMN",
+    "fetch",
+    "parse",
+]
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:

@@ -15,13 +15,27 @@ from cgt_atlas.sources.ictrp.records import trials_frame
 NAME = "ictrp"
 DESCRIPTION = "WHO ICTRP: XML exports of the Search Portal handed in via data/inbox/ictrp/ (no open API)"
 PAGE_GLOB = "*.xml"
+SEARCH = (
+    "the search whoever exported the XML ran in the Search Portal (the export does not record it; "
+    "docs/sources.md suggests one)"
+)
 TABLES = (*TRIAL_TABLES, "ictrp_records")
 ENTITY_KEY = "trial_id"
 WATERMARK_COLUMN = "last_update_date"
 SQL_DIR = Path(__file__).parent / "sql"
 _sql = SqlFiles(SQL_DIR)
 
-__all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "WATERMARK_COLUMN", "fetch", "parse"]
+__all__ = [
+    "DESCRIPTION",
+    "ENTITY_KEY",
+    "NAME",
+    "PAGE_GLOB",
+    "SEARCH",
+    "TABLES",
+    "WATERMARK_COLUMN",
+    "fetch",
+    "parse",
+]
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
