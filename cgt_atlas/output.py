@@ -5,15 +5,50 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
+
+TABLE_PADDING = 3
+"""What rich adds around each cell of a boxed table (a border and a space either side)."""
 
 
 class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def natural_width(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """How wide the boxed table is when no cell wraps."""
+    widths = [len(column) for column in columns]
+    for row in rows:
+        for index, value in enumerate(row):
+            widths[index] = max(
+                widths[index], max((len(line) for line in _text(value).splitlines()), default=0)
+            )
+    return sum(widths) + TABLE_PADDING * len(columns) + 1
+
+
+def records_text(columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int) -> str:
+    """Rows as records, one `column  value` line per column (psql's expanded display): what a table
+    too wide for the terminal reads as, instead of every cell folded into a narrow column."""
+    label_width = min(max((len(column) for column in columns), default=0), width // 3)
+    value_width = max(width - label_width - 2, 10)
+    lines = []
+    for number, row in enumerate(rows, start=1):
+        lines.append(f"-[ record {number} ]".ljust(min(width, 40), "-"))
+        for column, value in zip(columns, row, strict=True):
+            wrapped = textwrap.wrap(_text(value), value_width, break_on_hyphens=False) or [""]
+            label = column if len(column) <= label_width else column[: label_width - 1] + "…"
+            lines.append(f"{label:<{label_width}}  {wrapped[0]}")
+            lines.extend(" " * (label_width + 2) + part for part in wrapped[1:])
+    return "\n".join(lines)
 
 
 def emit(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat, title: str = "") -> None:
@@ -29,9 +64,22 @@ def emit(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputForma
         from rich.console import Console
         from rich.table import Table
 
+        console = Console()
+        if rows and natural_width(columns, rows) > console.width:
+            if title:
+                console.print(title, markup=False, highlight=False)
+            console.print(
+                records_text(columns, rows, console.width), markup=False, highlight=False, soft_wrap=True
+            )
+            console.print(
+                f"({len(rows)} rows as records: too wide for {console.width} columns; -f csv for files)",
+                markup=False,
+                highlight=False,
+            )
+            return
         table = Table(title=title or None, show_lines=False)
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*("" if value is None else str(value) for value in row))
+            table.add_row(*(_text(value) for value in row))
         Console().print(table)

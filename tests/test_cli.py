@@ -101,6 +101,19 @@ def test_status_reads_well_at_80_columns(warehouse_db: Path) -> None:
     assert any(line.split()[:2] == ["trials", "2"] for line in lines)
 
 
+def test_sql_prints_a_table_too_wide_for_the_terminal_as_records(warehouse_db: Path) -> None:
+    """A wide result at 80 columns reads as one record per block, not every cell folded to a sliver."""
+    query_text = "select * from trials order by trial_id"
+    result = CliRunner().invoke(app, ["sql", "--db", str(warehouse_db), query_text], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80, "\n".join(line for line in lines if len(line) > 80)
+    assert lines[0].startswith("-[ record 1 ]") and "rows as records" in lines[-1]
+    assert any(re.match(r"trial_id +NCT\d{8}$", line) for line in lines)
+    narrow = CliRunner().invoke(app, ["sql", "--db", str(warehouse_db), "select count(*) AS n from trials"])
+    assert "record" not in narrow.output and "┃ n" in narrow.output  # a table that fits stays a table
+
+
 def test_status_shows_every_column_where_there_is_room(warehouse_db: Path) -> None:
     wide = CliRunner().invoke(app, ["status", "--db", str(warehouse_db)], env={"COLUMNS": "200"}).output
     (run_id,) = query(warehouse_db, "SELECT run_id FROM pipeline_runs")[0]
