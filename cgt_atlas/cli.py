@@ -362,12 +362,15 @@ def export(out_dir: Path, fmt: str, db: Path | None) -> None:
       cgt-atlas export exports/ --format csv
       duckdb -c "select * from read_csv('exports/mart_sponsors.csv', comment='#')"
     """
+    from cgt_atlas.progress_bars import BarReporter
     from cgt_atlas.publish import export_marts
 
-    try:
-        manifest = export_marts(db or default_db_path(), out_dir, fmt)
-    except AtlasError as error:
-        _fail(error)
+    with BarReporter() as bars:
+        try:
+            manifest = export_marts(db or default_db_path(), out_dir, fmt)
+        except AtlasError as error:
+            bars.stop()
+            _fail(error)
     for name, table in manifest["tables"].items():
         click.echo(f"{name:32} {table['rows']:>8} rows -> {out_dir / table['file']}")
     click.echo(f"manifest: {out_dir / 'manifest.json'}")

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from cgt_atlas.progress import reporter
 from cgt_atlas.settings import MODELS_DIR
 from warehouse.load import connect_reader
 
@@ -215,7 +216,8 @@ def export_marts(db_path: Path, out_dir: Path, fmt: str = "parquet") -> dict[str
     try:
         common = provenance(con, exported_at)
         tables = {}
-        for name in mart_names(con):
+        names = mart_names(con)
+        for name in names:
             target = out_dir / f"{name}.{fmt}"
             relation = con.table(name)
             grain = model_grain(name)
@@ -226,6 +228,7 @@ def export_marts(db_path: Path, out_dir: Path, fmt: str = "parquet") -> dict[str
                 "columns": list(relation.columns),
                 "grain": grain,
             }
+            reporter().advance("marts exported", 1, len(names))
         manifest = {
             "exported_at": common["exported_at"],
             "warehouse": str(db_path),

@@ -24,6 +24,7 @@ from cgt_atlas.errors import (
     WarehouseBusy,
     WarehouseDiskFull,
 )
+from cgt_atlas.progress import reporter
 from cgt_atlas.settings import MODELS_DIR, SEEDS_DIR, WAREHOUSE_DIR
 from warehouse import gates
 from warehouse.classifier import install_classifier
@@ -78,6 +79,7 @@ def load_runs(
         for run in runs:
             before = gates.profile(con, run)
             changed[run.source] = merge_run(con, run)
+            reporter().advance("sources merged", 1, len(runs))
             loaded = changed[run.source]["loaded"]
             found = gates.findings(run, before, gates.profile(con, run), loaded)
             problems.extend(found)
@@ -354,5 +356,7 @@ RETIRED_MODELS = ("mart_manufacturing_activity",)
 def build_models(con: duckdb.DuckDBPyConnection) -> None:
     for name in RETIRED_MODELS:
         con.execute(f"DROP TABLE IF EXISTS {name}")
-    for kind, path in model_files():
+    models = model_files()
+    for kind, path in models:
         con.execute(f"CREATE OR REPLACE {kind} {path.stem} AS {path.read_text(encoding='utf-8')}")
+        reporter().advance("models built", 1, len(models))
