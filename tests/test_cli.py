@@ -131,3 +131,15 @@ def test_ages_read_as_a_person_says_them() -> None:
     assert human_age(now - timedelta(days=400), now) == "2025-10-28"
     assert human_age(None, now) == "never"
     assert short_run_id("20261202T065323096263Z") == "20261202T065323"
+
+
+README_QUERIES = re.findall(
+    r'cgt-atlas sql "(.*?)"', (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8"), re.S
+)
+
+
+@pytest.mark.parametrize("query_text", README_QUERIES, ids=lambda text: " ".join(text.split())[:40])
+def test_every_query_the_readme_shows_runs(warehouse_db: Path, query_text: str) -> None:
+    """A new user copies these first: a renamed column must fail here, not in their terminal."""
+    result = CliRunner().invoke(app, ["sql", "--db", str(warehouse_db), "-f", "csv", query_text])
+    assert result.exit_code == 0, result.output
