@@ -110,17 +110,20 @@ class AtlasGroup(click.Group):
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks (and, for refresh, Prefect's logs).")
 @click.pass_context
 def app(ctx: click.Context, verbose: bool) -> None:
-    """Map the world's cell and gene therapy (CGT) development activity.
+    """Map the world's cell and gene therapy (CGT) development and manufacturing.
 
     \b
     Typical use:
-      cgt-atlas refresh                          fetch every source, update the warehouse
-      cgt-atlas refresh --replay ../shared/replay  build it offline from a recorded snapshot
+      cgt-atlas refresh                 fetch every source, build the warehouse
+      cgt-atlas refresh --replay ../shared/replay
+                                        the same offline, from a recorded snapshot
+      cgt-atlas status                  what was loaded, when, how fresh it is
       cgt-atlas sql "select * from mart_regional_activity limit 5"
-      cgt-atlas status                           what was loaded, when, how fresh it is
+      cgt-atlas report                  one offline HTML report to read or share
+      cgt-atlas dashboard               filters, a map, drill-down, on 127.0.0.1
 
-    The warehouse is one DuckDB file (default data/cgt_atlas.duckdb; --db or CGT_ATLAS_DB
-    to change it). Every table and column: docs/data-contract.md.
+    The warehouse is one DuckDB file (default data/cgt_atlas.duckdb; --db or
+    CGT_ATLAS_DB to change it). Every table and column: docs/data-contract.md.
     """
     ctx.meta[VERBOSE_KEY] = verbose
 
@@ -246,7 +249,8 @@ def sql(query: str, fmt: str, db: Path | None) -> None:
     \b
     Examples:
       cgt-atlas sql "select count(*) from trials"
-      cgt-atlas sql "select * from mart_country_activity where start_year = 2024" -f csv > 2024.csv
+      cgt-atlas sql "select * from mart_country_activity
+                     where start_year = 2024" -f csv > 2024.csv
       cgt-atlas sql "describe trial_sites"
     """
     import duckdb
@@ -358,7 +362,8 @@ def export(out_dir: Path, fmt: str, db: Path | None) -> None:
 
     \b
     Examples:
-      cgt-atlas export exports/ && duckdb -c "select * from 'exports/mart_regional_activity.parquet'"
+      cgt-atlas export exports/
+      duckdb -c "select * from 'exports/mart_regional_activity.parquet'"
       cgt-atlas export exports/ --format csv
       duckdb -c "select * from read_csv('exports/mart_sponsors.csv', comment='#')"
     """
@@ -455,7 +460,8 @@ def publish(url: str, schema: str, db: Path | None) -> None:
     \b
     Examples:
       cgt-atlas publish --to postgresql://atlas@db.example.org:5432/analytics
-      PGPASSWORD=... cgt-atlas publish --to postgresql://atlas@localhost/bi --schema cgt_atlas_test
+      PGPASSWORD=... cgt-atlas publish --to postgresql://atlas@localhost/bi \\
+          --schema cgt_atlas_test
     """
     import time
 

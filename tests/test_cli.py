@@ -87,6 +87,14 @@ def test_every_command_help_has_examples(command: str) -> None:
     assert f"cgt-atlas {command}" in examples[1]
 
 
+@pytest.mark.parametrize("command", ["", *sorted(app.commands)])
+def test_help_fits_80_columns(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"] if command else ["--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    wide = [line for line in result.output.splitlines() if len(line) > 80]
+    assert not wide, "\n".join(wide)
+
+
 def test_status_reads_well_at_80_columns(warehouse_db: Path) -> None:
     result = CliRunner().invoke(app, ["status", "--db", str(warehouse_db)], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
