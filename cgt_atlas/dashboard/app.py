@@ -70,10 +70,11 @@ def _unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return points
 
 
-def world_map(counts: list[dict], sites: list[dict] | None = None) -> go.Figure:
+def world_map(counts: list[dict], sites: list[dict] | None = None, selected: str | None = None) -> go.Figure:
     """One filled outline per country, coloured by trials; customdata carries the ISO code for clicks.
-    With `sites`, their markers on top and the view zoomed to them."""
+    The `selected` country is outlined; with `sites`, their markers on top and the view zoomed to them."""
     by_id = {iso_numeric(row["country_code"]): row for row in counts}
+    selected_id = iso_numeric(selected) if selected else None
     top = max((row["trials"] for row in counts), default=1) or 1
     figure = go.Figure()
     for numeric, (name, rings) in country_shapes().items():
@@ -92,7 +93,9 @@ def world_map(counts: list[dict], sites: list[dict] | None = None) -> go.Figure:
                 fill="toself",
                 fillcolor=colour,
                 mode="lines",
-                line={"color": "#999999", "width": 0.5},
+                line={"color": "#222222", "width": 1.5}
+                if numeric == selected_id
+                else {"color": "#999999", "width": 0.5},
                 name=row["country"] if row else name,
                 customdata=[row["country_code"] if row else ""] * len(xs),
                 hovertemplate=f"{row['country'] if row else name}: {trials} CGT trials<extra></extra>",
@@ -177,6 +180,8 @@ TRIAL_COLUMNS = [
 ]
 WIDE_COLUMNS = ("title", "product", "product_names")
 """Columns of long text, given room so they wrap into fewer lines."""
+CLAMPED_COLUMNS = ("product_names",)
+"""Lists that can run to twenty names: three lines shown, the whole list on hover."""
 LINK_TEXT = "page"
 """The text of a link column whose own value is its URL (an approval's source)."""
 
@@ -237,7 +242,7 @@ def _data_table(
         sort_action="native",
         sort_mode="multi",
         filter_action="native" if filterable else "none",
-        filter_options={"case": "insensitive", "placeholder_text": "filter"},
+        filter_options={"case": "insensitive", "placeholder_text": "filter…"},
         page_action="native",
         page_size=page_size,
         markdown_options={"link_target": "_blank"},
@@ -252,11 +257,28 @@ def _data_table(
             "fontSize": "0.85rem",
             "maxWidth": "32rem",
         },
-        style_cell_conditional=[{"if": {"column_id": c}, "minWidth": "18rem"} for c in WIDE_COLUMNS],
+        style_cell_conditional=[{"if": {"column_id": c}, "minWidth": "18rem"} for c in WIDE_COLUMNS]
+        + [{"if": {"column_id": c}, "whiteSpace": "nowrap"} for c in columns if "date" in c],
+        tooltip_data=[
+            {c: {"value": str(row[c]), "type": "text"} for c in CLAMPED_COLUMNS if row.get(c)}
+            for row in rows or []
+        ],
+        tooltip_duration=None,
         style_header={"fontWeight": "600", "backgroundColor": "#eef2f7", "borderBottom": "2px solid #b8c4d6"},
         style_filter={"backgroundColor": "#fafbfd"},
         style_data_conditional=[{"if": {"row_index": "odd"}, "backgroundColor": "#f8f9fb"}],
-        css=[{"selector": ".dash-cell-value p", "rule": "margin: 0;"}],
+        css=[
+            {"selector": ".dash-cell-value p", "rule": "margin: 0;"},
+            {"selector": ".dash-filter input", "rule": "text-align: left !important;"},
+            *(
+                {
+                    "selector": f'td[data-dash-column="{c}"] .dash-cell-value',
+                    "rule": "display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; "
+                    "overflow: hidden;",
+                }
+                for c in CLAMPED_COLUMNS
+            ),
+        ],
     )
 
 
@@ -367,6 +389,11 @@ def build_app(db: Path) -> Dash:
             html.Button("All countries", id="all-countries"),
             dcc.Graph(id="map", config={"displaylogo": False, "displayModeBar": False}),
             html.H2(id="trials-heading"),
+            html.P(
+                "Click a column heading to sort (shift-click for a second key); type in the row below the "
+                "headings to filter (text matches anywhere, numbers exactly, or write > 2020).",
+                className="note",
+            ),
             _data_table("trials", TRIAL_COLUMNS, links={"trial_id": "url"}, page_size=20, filterable=True),
             html.H2("Approvals by agency and year (the filters above apply to trials only)"),
             dcc.Graph(
@@ -439,7 +466,7 @@ def build_app(db: Path) -> Dash:
         heading = f"Trials{where}: {matching:,}{shown}"
         sites = queries.sites(db, filters, country) if country else None
         records = [{c: r[c] for c in TRIAL_COLUMNS} for r in _records(rows, {"trial_id": "url"})]
-        return world_map(counts, sites), heading, records, 0
+        return world_map(counts, sites, country), heading, records, 0
 
     return app
 
