@@ -175,17 +175,21 @@ def _update(
     )
 
 
-def _select_country(server: str, click: dict | None, trigger: str = "map") -> Any:
+def _select_country(server: str, click: dict | None = None, trigger: str = "map", search: str = "") -> Any:
+    """The country the selection callback sets when `trigger` (map, all-countries or url) changes."""
     answer = _callback(
         server,
         [("country", "value")],
         [
             ("map", "clickData", click),
             ("all-countries", "n_clicks", 1 if trigger == "all-countries" else None),
+            ("url", "search", search),
         ],
-        changed=f"{trigger}.n_clicks" if trigger == "all-countries" else "map.clickData",
+        changed={"map": "map.clickData", "all-countries": "all-countries.n_clicks", "url": "url.search"}[
+            trigger
+        ],
     )
-    return answer["country"]["value"]
+    return answer.get("country", {}).get("value", "unchanged")
 
 
 def test_the_map_callback_answers_with_country_shapes_and_a_trial_table(server: str) -> None:
@@ -221,6 +225,12 @@ def test_a_click_on_a_country_selects_it_in_the_country_filter(small_db: Path, s
     assert _select_country(server, {"points": [{"curveNumber": curve}]}) == top["country_code"]
     assert _select_country(server, {"points": [{"customdata": top["country_code"]}]}) == top["country_code"]
     assert _select_country(server, None, trigger="all-countries") is None
+    # a link opens on a country; one the warehouse has no trials in leaves the selection as it is
+    assert (
+        _select_country(server, trigger="url", search=f"?country={top['country_code'].lower()}")
+        == (top["country_code"])
+    )
+    assert _select_country(server, trigger="url", search="?country=ZZ") == "unchanged"
     codes = [c["value"] for c in queries.options(small_db)["countries"]]
     assert top["country_code"] in codes
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import plotly.graph_objects as go
 import pycountry
@@ -257,7 +258,8 @@ def _data_table(
             "fontSize": "0.85rem",
             "maxWidth": "32rem",
         },
-        style_cell_conditional=[{"if": {"column_id": c}, "minWidth": "18rem"} for c in WIDE_COLUMNS]
+        style_cell_conditional=[{"if": {"column_id": c}, "minWidth": "24rem"} for c in WIDE_COLUMNS]
+        + [{"if": {"column_id": "lead_sponsor"}, "minWidth": "12rem"}]
         + [{"if": {"column_id": c}, "whiteSpace": "nowrap"} for c in columns if "date" in c],
         tooltip_data=[
             {c: {"value": str(row[c]), "type": "text"} for c in CLAMPED_COLUMNS if row.get(c)}
@@ -340,6 +342,7 @@ def build_app(db: Path) -> Dash:
     )
     app.layout = html.Div(
         [
+            dcc.Location(id="url", refresh=False),
             html.H1("CGT atlas: cell and gene therapy trials, approvals and manufacturing"),
             html.Div(
                 [
@@ -394,7 +397,7 @@ def build_app(db: Path) -> Dash:
                 "headings to filter (text matches anywhere, numbers exactly, or write > 2020).",
                 className="note",
             ),
-            _data_table("trials", TRIAL_COLUMNS, links={"trial_id": "url"}, page_size=20, filterable=True),
+            _data_table("trials", TRIAL_COLUMNS, links={"trial_id": "url"}, page_size=15, filterable=True),
             html.H2("Approvals by agency and year (the filters above apply to trials only)"),
             dcc.Graph(
                 id="approvals-chart",
@@ -418,17 +421,22 @@ def build_app(db: Path) -> Dash:
         ]
     )
 
+    known = {choice["value"] for choice in choices["countries"]}
+
     @app.callback(
         Output("country", "value"),
         Input("map", "clickData"),
         Input("all-countries", "n_clicks"),
-        prevent_initial_call=True,
+        Input("url", "search"),
     )
-    def select_country(click: Any, _clicks: Any) -> Any:
+    def select_country(click: Any, _clicks: Any, search: Any) -> Any:
         """The country dropdown is the one selected country: a map click sets it, the button clears it
-        (clicking the sea sends nothing)."""
+        (clicking the sea sends nothing), and a link with ?country=DE opens on it."""
         if ctx.triggered_id == "all-countries":
             return None
+        if ctx.triggered_id in (None, "url"):
+            code = (parse_qs((search or "").lstrip("?")).get("country") or [""])[0].upper()
+            return code if code in known else no_update
         return clicked_country(click) or no_update
 
     @app.callback(
