@@ -1,5 +1,6 @@
-"""The Dash app: filters, a world map of CGT trials by country (click a country for its trials), the trial
-table linked to each registry page, approvals with regulatory lag, and manufacturing.
+"""The Dash app: filters, a world map of CGT trials by country (click a country, or pick it, for its trials
+and sites), the trial table linked to each registry page, approvals by agency and year, regulatory lag, and
+manufacturing; every table sorted, paged and (where useful) filtered in the browser.
 
 Offline by construction: Dash serves its JavaScript from the installed package (serve_locally), and the map
 is not a plotly geo subplot (those fetch topojson from cdn.plot.ly) but filled country outlines on plain
