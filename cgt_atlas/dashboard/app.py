@@ -223,10 +223,12 @@ def _data_table(
     links: dict[str, str] | None = None,
     page_size: int = 15,
     filterable: bool = False,
+    numeric: tuple[str, ...] = (),
 ) -> dash_table.DataTable:
     """A table sorted and paged in the browser (only one page is drawn), filterable when `filterable`;
-    link columns render as markdown links that open a new tab."""
-    numeric = {
+    link columns render as markdown links that open a new tab. Columns holding numbers sort and filter as
+    numbers: those named in `numeric` (for a table whose rows come later) and those `rows` show to be."""
+    numeric = set(numeric) | {
         c
         for c in columns
         for row in (rows or [])[:50]
@@ -398,7 +400,14 @@ def build_app(db: Path) -> Dash:
                 "headings to filter (text matches anywhere, numbers exactly, or write > 2020).",
                 className="note",
             ),
-            _data_table("trials", TRIAL_COLUMNS, links={"trial_id": "url"}, page_size=15, filterable=True),
+            _data_table(
+                "trials",
+                TRIAL_COLUMNS,
+                links={"trial_id": "url"},
+                page_size=15,
+                filterable=True,
+                numeric=("start_year",),
+            ),
             html.H2("Approvals by agency and year (the filters above apply to trials only)"),
             dcc.Graph(
                 id="approvals-chart",
