@@ -419,7 +419,7 @@ def report(out: Path, db: Path | None) -> None:
 def dashboard(port: int, host: str, db: Path | None) -> None:
     """Start the interactive dashboard on a read-only connection (works offline): filters, a world map of
     CGT trials (click a country for its trials, linked to their registry pages), approvals and regulatory
-    lag, manufacturing. Ctrl-C stops it.
+    lag, manufacturing. Open http://127.0.0.1:PORT/?country=DE to start on a country. Ctrl-C stops it.
 
     \b
     Examples:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -12,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -27,12 +29,25 @@ from tests.helpers import ingest
 STARTUP_LIMIT = 60.0
 
 
+UNDATED = "NCT09900004"
+"""A copy of the fixture's started CAR-T trial whose record gives no start date."""
+
+
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("dashboard")
     replay = folder / "replay" / "ctgov"
     replay.mkdir(parents=True)
-    (replay / "page-0001.json").write_bytes((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
+    page = json.loads((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
+    undated = copy.deepcopy(page["studies"][0])
+    undated["protocolSection"]["identificationModule"] = {  # its own ids and title: not the same trial
+        "nctId": UNDATED,
+        "orgStudyIdInfo": {"id": "ATLAS-CART-004"},
+        "briefTitle": "Anti-BCMA CAR-T Cells in Relapsed Multiple Myeloma",
+    }
+    del undated["protocolSection"]["statusModule"]["startDateStruct"]
+    page["studies"].append(undated)
+    (replay / "page-0001.json").write_text(json.dumps(page))
     db = folder / "atlas.duckdb"
     ingest(replay.parent, db)
     return db
@@ -98,33 +113,41 @@ def test_the_page_and_its_layout_reference_only_local_assets(server: str) -> Non
     for asset in re.findall(r'(?:src|href)="(/[^"]+)"', without_config):
         assert _get(server.rstrip("/") + asset)  # every script and stylesheet is served by us
     layout = _get(server + "_dash-layout")
-    # registry links are the only outside URLs the layout holds: pages a user may open, never fetched
-    assert _foreign_urls(layout) <= {
-        u for u in _foreign_urls(layout) if "clinicaltrials" in u or "who.int" in u
-    }
-    for element in ("region", "modality", "sponsor-class", "phase", "years", "map", "trials"):
+    # the outside URLs the layout holds are links in table cells: pages a user may open, never fetched
+    assert all(f"]({u})" in layout for u in _foreign_urls(layout))
+    for element in (
+        "region",
+        "country",
+        "modality",
+        "sponsor-class",
+        "phase",
+        "years",
+        "undated",
+        "map",
+        "trials",
+    ):
         assert f'"id": "{element}"' in layout or f'"id":"{element}"' in layout
     dependencies = json.loads(_get(server + "_dash-dependencies"))
     assert any("map.figure" in d["output"] for d in dependencies)
 
 
-def _update(server: str, click: dict | None) -> dict:
+def _callback(
+    server: str,
+    outputs: list[tuple[str, str]],
+    inputs: list[tuple[str, str, Any]],
+    changed: str | None = None,
+) -> dict:
+    """Call a callback as the browser does: POST its inputs, and which one changed (`changed`, "id.property";
+    by default the first), to _dash-update-component."""
     body = {
-        "output": "..map.figure...trials-heading.children...trials.children..",
-        "outputs": [
-            {"id": "map", "property": "figure"},
-            {"id": "trials-heading", "property": "children"},
-            {"id": "trials", "property": "children"},
-        ],
-        "inputs": [
-            {"id": "region", "property": "value", "value": None},
-            {"id": "modality", "property": "value", "value": None},
-            {"id": "sponsor-class", "property": "value", "value": None},
-            {"id": "phase", "property": "value", "value": None},
-            {"id": "years", "property": "value", "value": [1990, 2030]},
-            {"id": "map", "property": "clickData", "value": click},
-        ],
-        "changedPropIds": [],
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
+        if len(outputs) > 1
+        else f"{outputs[0][0]}.{outputs[0][1]}",
+        "outputs": [{"id": i, "property": p} for i, p in outputs]
+        if len(outputs) > 1
+        else {"id": outputs[0][0], "property": outputs[0][1]},
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "changedPropIds": [changed or f"{inputs[0][0]}.{inputs[0][1]}"],
     }
     request = urllib.request.Request(
         server + "_dash-update-component", json.dumps(body).encode(), {"Content-Type": "application/json"}
@@ -133,21 +156,90 @@ def _update(server: str, click: dict | None) -> dict:
         return json.loads(response.read())["response"]
 
 
+def _update(
+    server: str, country: str | None = None, years: list[int] | None = None, undated: list[str] | None = None
+) -> dict:
+    """The main callback with no filter but the given country, year range and undated choice."""
+    return _callback(
+        server,
+        [("map", "figure"), ("trials-heading", "children"), ("trials", "data"), ("trials", "page_current")],
+        [
+            ("region", "value", None),
+            ("modality", "value", None),
+            ("sponsor-class", "value", None),
+            ("phase", "value", None),
+            ("years", "value", years or [1990, 2030]),
+            ("undated", "value", ["include"] if undated is None else undated),
+            ("country", "value", country),
+        ],
+    )
+
+
+def _select_country(server: str, click: dict | None = None, trigger: str = "map", search: str = "") -> Any:
+    """The country the selection callback sets when `trigger` (map, all-countries or url) changes."""
+    answer = _callback(
+        server,
+        [("country", "value")],
+        [
+            ("map", "clickData", click),
+            ("all-countries", "n_clicks", 1 if trigger == "all-countries" else None),
+            ("url", "search", search),
+        ],
+        changed={"map": "map.clickData", "all-countries": "all-countries.n_clicks", "url": "url.search"}[
+            trigger
+        ],
+    )
+    return answer.get("country", {}).get("value", "unchanged")
+
+
 def test_the_map_callback_answers_with_country_shapes_and_a_trial_table(server: str) -> None:
-    answer = _update(server, None)
+    answer = _update(server)
     assert len(answer["map"]["figure"]["data"]) == len(country_shapes())
     assert answer["trials-heading"]["children"].startswith("Trials")
     assert not any(
         "geo" in key for key in answer["map"]["figure"]["layout"]
     )  # no plotly geo: no CDN topojson
+    first = answer["trials"]["data"][0]
+    assert re.fullmatch(r"\[NCT\d+\]\(https://clinicaltrials\.gov/study/NCT\d+\)", first["trial_id"])
 
 
-def test_a_click_on_a_country_lists_its_trials_and_shows_its_sites(small_db: Path, server: str) -> None:
+def test_the_default_view_counts_every_trial_and_undated_ones_can_be_left_out(
+    small_db: Path, server: str
+) -> None:
+    choices = queries.options(small_db)
+    everything = len(queries.trials(small_db, queries.Filters()))
+    assert choices["undated"] == 1 and everything == 2
+    default = _update(server, years=choices["years"])
+    assert default["trials-heading"]["children"] == f"Trials: {everything}"
+    assert UNDATED in json.dumps(default["trials"]["data"])
+    dated = _update(server, years=choices["years"], undated=[])
+    assert dated["trials-heading"]["children"] == f"Trials: {everything - 1}"
+    assert UNDATED not in json.dumps(dated["trials"]["data"])
+    assert len(queries.trials(small_db, queries.Filters(include_undated=False))) == everything - 1
+
+
+def test_a_click_on_a_country_selects_it_in_the_country_filter(small_db: Path, server: str) -> None:
     top = queries.country_counts(small_db, queries.Filters())[0]
-    numbers = list(country_shapes())
-    curve = numbers.index(iso_numeric(top["country_code"]))
-    answer = _update(server, {"points": [{"curveNumber": curve}]})  # a fill click carries only its curve
-    assert answer["trials-heading"]["children"].startswith(f"Trials in {top['country']}: {top['trials']}")
+    curve = list(country_shapes()).index(iso_numeric(top["country_code"]))
+    # a fill click carries only its curve; a site marker carries the country code
+    assert _select_country(server, {"points": [{"curveNumber": curve}]}) == top["country_code"]
+    assert _select_country(server, {"points": [{"customdata": top["country_code"]}]}) == top["country_code"]
+    assert _select_country(server, None, trigger="all-countries") is None
+    # a link opens on a country; one the warehouse has no trials in leaves the selection as it is
+    assert (
+        _select_country(server, trigger="url", search=f"?country={top['country_code'].lower()}")
+        == (top["country_code"])
+    )
+    assert _select_country(server, trigger="url", search="?country=ZZ") == "unchanged"
+    codes = [c["value"] for c in queries.options(small_db)["countries"]]
+    assert top["country_code"] in codes
+
+
+def test_a_selected_country_lists_its_trials_and_shows_its_sites(small_db: Path, server: str) -> None:
+    top = queries.country_counts(small_db, queries.Filters())[0]
+    answer = _update(server, country=top["country_code"])
+    assert answer["trials-heading"]["children"] == f"Trials in {top['country']}: {top['trials']}"
+    assert answer["trials"]["page_current"] == 0
     traces = answer["map"]["figure"]["data"]
     if queries.sites(small_db, queries.Filters(), top["country_code"]):
         assert traces[-1]["mode"] == "markers"
@@ -203,8 +295,10 @@ def test_headless_chromium_renders_the_filters_and_the_map(server: str, tmp_path
         timeout=180,
     ).stdout
     assert "js-plotly-plot" in dom and "main-svg" in dom
-    for label in ("Region", "Modality", "Lead sponsor type", "Phase", "Start year"):
+    for label in ("Region", "Country", "Modality", "Lead sponsor type", "Phase", "Start year"):
         assert f">{label}</label>" in dom
+    assert "include trials with no start year" in dom
+    assert "dash-spreadsheet" in dom  # the trial table is a DataTable: sorted and paged in the browser
     assert "https://clinicaltrials.gov/study/NCT" in dom
     # every request the browser made went to the dashboard (Chromium's own services aside)
     hosts = set(re.findall(r'"url":"https?://([^/:"]+)', net_log.read_text(errors="replace")))

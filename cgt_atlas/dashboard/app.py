@@ -1,5 +1,6 @@
-"""The Dash app: filters, a world map of CGT trials by country (click a country for its trials), the trial
-table linked to each registry page, approvals with regulatory lag, and manufacturing.
+"""The Dash app: filters, a world map of CGT trials by country (click a country, or pick it, for its trials
+and sites), the trial table linked to each registry page, approvals by agency and year, regulatory lag, and
+manufacturing; every table sorted, paged and (where useful) filtered in the browser.
 
 Offline by construction: Dash serves its JavaScript from the installed package (serve_locally), and the map
 is not a plotly geo subplot (those fetch topojson from cdn.plot.ly) but filled country outlines on plain
@@ -13,10 +14,11 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import plotly.graph_objects as go
 import pycountry
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output, ctx, dash_table, dcc, html, no_update
 from plotly.colors import sample_colorscale
 
 from cgt_atlas.charts import iso_numeric, world_topology
@@ -70,10 +72,11 @@ def _unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return points
 
 
-def world_map(counts: list[dict], sites: list[dict] | None = None) -> go.Figure:
+def world_map(counts: list[dict], sites: list[dict] | None = None, selected: str | None = None) -> go.Figure:
     """One filled outline per country, coloured by trials; customdata carries the ISO code for clicks.
-    With `sites`, their markers on top and the view zoomed to them."""
+    The `selected` country is outlined; with `sites`, their markers on top and the view zoomed to them."""
     by_id = {iso_numeric(row["country_code"]): row for row in counts}
+    selected_id = iso_numeric(selected) if selected else None
     top = max((row["trials"] for row in counts), default=1) or 1
     figure = go.Figure()
     for numeric, (name, rings) in country_shapes().items():
@@ -92,7 +95,9 @@ def world_map(counts: list[dict], sites: list[dict] | None = None) -> go.Figure:
                 fill="toself",
                 fillcolor=colour,
                 mode="lines",
-                line={"color": "#999999", "width": 0.5},
+                line={"color": "#222222", "width": 1.5}
+                if numeric == selected_id
+                else {"color": "#999999", "width": 0.5},
                 name=row["country"] if row else name,
                 customdata=[row["country_code"] if row else ""] * len(xs),
                 hovertemplate=f"{row['country'] if row else name}: {trials} CGT trials<extra></extra>",
@@ -143,48 +148,215 @@ def clicked_country(click: dict | None) -> str | None:
     return None
 
 
-def _table(rows: list[dict], links: dict[str, str] | None = None) -> html.Table:
-    """A plain HTML table; `links` maps a column to the column holding its URL."""
-    if not rows:
-        return html.Table([html.Tr(html.Td("no rows"))], className="data")
-    hidden = set((links or {}).values())
-    columns = [c for c in rows[0] if c not in hidden]
-    body = []
+LABELS = {
+    "trial_id": "Trial",
+    "start_year": "Start",
+    "lead_sponsor": "Lead sponsor",
+    "first_agency": "First approved by",
+    "first_date": "First approval",
+    "days_after_first": "Days after first",
+    "fda_approval_date": "FDA",
+    "ema_approval_date": "EMA",
+    "pmda_approval_date": "PMDA",
+    "fda_lag_days": "FDA lag (days)",
+    "ema_lag_days": "EMA lag (days)",
+    "pmda_lag_days": "PMDA lag (days)",
+    "is_cross_region": "Made in another region",
+    "per_patient_products": "Per-patient products",
+    "sites_cell_processing": "Cell processing sites",
+    "sites_vector_manufacture": "Vector sites",
+    "registered_cgt_org_sites": "Registered CGT organisation sites",
+    "source_url": "Source",
+}
+"""Column headings where the column name alone reads badly; others become sentence case."""
+
+TRIAL_COLUMNS = [
+    "trial_id",
+    "title",
+    "start_year",
+    "phase",
+    "modality",
+    "lead_sponsor",
+    "registry",
+    "countries",
+]
+WIDE_COLUMNS = ("title", "product", "product_names")
+"""Columns of long text, given room so they wrap into fewer lines."""
+CLAMPED_COLUMNS = ("product_names",)
+"""Lists that can run to twenty names: three lines shown, the whole list on hover."""
+LINK_TEXT = "page"
+"""The text of a link column whose own value is its URL (an approval's source)."""
+
+
+def _label(column: str) -> str:
+    return LABELS.get(column) or column.replace("_", " ").capitalize()
+
+
+def _cell(value: Any) -> Any:
+    """What a DataTable can show: it renders no booleans, and sends dates as text."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None or isinstance(value, int | float | str):
+        return value
+    return str(value)
+
+
+def _records(rows: list[dict], links: dict[str, str] | None = None) -> list[dict]:
+    """Rows as DataTable records; `links` maps a column to the column holding its URL, which becomes a
+    markdown link (a column linked to itself shows LINK_TEXT)."""
+    links = links or {}
+    records = []
     for row in rows:
-        cells = []
-        for column in columns:
-            value = "" if row[column] is None else str(row[column])
-            url = row.get((links or {}).get(column, ""))
-            cells.append(html.Td(html.A(value, href=url, target="_blank") if url else value))
-        body.append(html.Tr(cells))
-    return html.Table(
-        [html.Thead(html.Tr([html.Th(c) for c in columns])), html.Tbody(body)], className="data"
+        record = {column: _cell(value) for column, value in row.items()}
+        for column, url_column in links.items():
+            url = row.get(url_column)
+            text = LINK_TEXT if column == url_column else record.get(column)
+            record[column] = f"[{text}]({url})" if url and text is not None else record.get(column)
+        records.append(record)
+    return records
+
+
+def _data_table(
+    name: str,
+    columns: list[str],
+    rows: list[dict] | None = None,
+    links: dict[str, str] | None = None,
+    page_size: int = 15,
+    filterable: bool = False,
+    numeric: tuple[str, ...] = (),
+) -> dash_table.DataTable:
+    """A table sorted and paged in the browser (only one page is drawn), filterable when `filterable`;
+    link columns render as markdown links that open a new tab. Columns holding numbers sort and filter as
+    numbers: those named in `numeric` (for a table whose rows come later) and those `rows` show to be."""
+    numeric = set(numeric) | {
+        c
+        for c in columns
+        for row in (rows or [])[:50]
+        if isinstance(row.get(c), int | float) and not isinstance(row.get(c), bool)
+    }
+    return dash_table.DataTable(
+        id=name,
+        columns=[
+            {"name": _label(c), "id": c}
+            | ({"presentation": "markdown"} if c in (links or {}) else {})
+            | ({"type": "numeric"} if c in numeric else {})
+            for c in columns
+        ],
+        data=_records(rows or [], links),
+        sort_action="native",
+        sort_mode="multi",
+        filter_action="native" if filterable else "none",
+        filter_options={"case": "insensitive", "placeholder_text": "filter…"},
+        page_action="native",
+        page_size=page_size,
+        markdown_options={"link_target": "_blank"},
+        style_as_list_view=True,
+        style_table={"overflowX": "auto"},
+        style_cell={
+            "textAlign": "left",
+            "whiteSpace": "normal",
+            "height": "auto",
+            "padding": "4px 8px",
+            "fontFamily": "system-ui, sans-serif",
+            "fontSize": "0.85rem",
+            "maxWidth": "32rem",
+        },
+        style_cell_conditional=[{"if": {"column_id": c}, "minWidth": "24rem"} for c in WIDE_COLUMNS]
+        + [{"if": {"column_id": "lead_sponsor"}, "minWidth": "12rem"}]
+        + [{"if": {"column_id": c}, "whiteSpace": "nowrap"} for c in columns if "date" in c],
+        tooltip_data=[
+            {c: {"value": str(row[c]), "type": "text"} for c in CLAMPED_COLUMNS if row.get(c)}
+            for row in rows or []
+        ],
+        tooltip_duration=None,
+        style_header={"fontWeight": "600", "backgroundColor": "#eef2f7", "borderBottom": "2px solid #b8c4d6"},
+        style_filter={"backgroundColor": "#fafbfd"},
+        style_data_conditional=[{"if": {"row_index": "odd"}, "backgroundColor": "#f8f9fb"}],
+        css=[
+            {"selector": ".dash-cell-value p", "rule": "margin: 0;"},
+            {"selector": ".dash-filter input", "rule": "text-align: left !important;"},
+            *(
+                {
+                    "selector": f'td[data-dash-column="{c}"] .dash-cell-value',
+                    "rule": "display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; "
+                    "overflow: hidden;",
+                }
+                for c in CLAMPED_COLUMNS
+            ),
+        ],
     )
 
 
-def _dropdown(name: str, label: str, choices: list[str]) -> html.Div:
+def approvals_chart(rows: list[dict]) -> go.Figure:
+    """Approvals per year, stacked by agency: one bar trace per agency, from plotly."""
+    figure = go.Figure()
+    for agency in sorted({row["agency"] for row in rows}):
+        own = [row for row in rows if row["agency"] == agency and row["decision_year"] is not None]
+        figure.add_trace(
+            go.Bar(
+                x=[row["decision_year"] for row in own],
+                y=[row["approvals"] for row in own],
+                name=agency,
+                hovertemplate=f"{agency} %{{x}}: %{{y}} approvals<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        barmode="stack",
+        height=320,
+        margin={"l": 40, "r": 10, "t": 10, "b": 30},
+        plot_bgcolor="white",
+        legend={"title": {"text": "Agency"}},
+        xaxis={"dtick": 1, "tickangle": -45},
+        yaxis={"title": {"text": "CGT approvals"}, "gridcolor": "#eeeeee"},
+    )
+    return figure
+
+
+def _dropdown(name: str, label: str, choices: list, multi: bool = True, placeholder: str = "all") -> html.Div:
     return html.Div(
         [
             html.Label(label, htmlFor=name),
-            dcc.Dropdown(id=name, options=choices, multi=True, placeholder="all"),
+            dcc.Dropdown(id=name, options=choices, multi=multi, placeholder=placeholder),
         ],
         className="filter",
     )
+
+
+def _mart_table(name: str, rows: list[dict], **options: Any) -> dash_table.DataTable | html.P:
+    """A mart's rows as a DataTable, or a line saying there are none (a warehouse without approvals)."""
+    if not rows:
+        return html.P("none in this warehouse", id=name, className="note")
+    return _data_table(name, list(rows[0]), rows, **options)
 
 
 def build_app(db: Path) -> Dash:
     """The app on `db`; raises WarehouseMissing/WarehouseEmpty at once rather than on the first click."""
     choices = queries.options(db)
     lo, hi = choices["years"]
+    undated = choices["undated"]
+    by_agency = queries.approvals_by_year(db)
+    undated_approvals = sum(row["approvals"] for row in by_agency if row["decision_year"] is None)
+    approvals = queries.approvals(db)
+    lag = queries.regulatory_lag(db)
+    routes = queries.supply_routes(db)
+    sites = queries.manufacturing_sites(db)
     app = Dash(
         __name__, title="CGT atlas", serve_locally=True, assets_folder=str(Path(__file__).parent / "assets")
     )
     app.layout = html.Div(
         [
+            dcc.Location(id="url", refresh=False),
             html.H1("CGT atlas: cell and gene therapy trials, approvals and manufacturing"),
             html.Div(
                 [
                     _dropdown("region", "Region", choices["regions"]),
+                    _dropdown(
+                        "country",
+                        "Country",
+                        choices["countries"],
+                        multi=False,
+                        placeholder="all (or click the map)",
+                    ),
                     _dropdown("modality", "Modality", choices["modalities"]),
                     _dropdown("sponsor-class", "Lead sponsor type", choices["sponsor_classes"]),
                     _dropdown("phase", "Phase", choices["phases"]),
@@ -200,64 +372,119 @@ def build_app(db: Path) -> Dash:
                                 marks={y: str(y) for y in range(lo, hi + 1, max(1, (hi - lo) // 6))},
                                 tooltip={"placement": "bottom"},
                             ),
+                            dcc.Checklist(
+                                id="undated",
+                                options=[{"label": " include trials with no start year", "value": "include"}],
+                                value=["include"],
+                            ),
+                            html.Div(
+                                f"{undated:,} trials give no start year in their registry record: "
+                                "no year range holds them.",
+                                id="undated-note",
+                                className="note",
+                            ),
                         ],
                         className="filter years",
                     ),
                 ],
                 id="filters",
             ),
-            html.H2("Started CGT trials by country (click a country for its trials)"),
+            html.H2(
+                "Started CGT trials by country (click a country, or pick it above, for its trials and sites)"
+            ),
             html.Button("All countries", id="all-countries"),
             dcc.Graph(id="map", config={"displaylogo": False, "displayModeBar": False}),
             html.H2(id="trials-heading"),
-            html.Div(id="trials"),
-            html.H2("Approvals and regulatory lag (days after the first approval anywhere)"),
-            _table(queries.regulatory_lag(db)),
+            html.P(
+                "Click a column heading to sort (shift-click for a second key); type in the row below the "
+                "headings to filter (text matches anywhere, numbers exactly, or write > 2020).",
+                className="note",
+            ),
+            _data_table(
+                "trials",
+                TRIAL_COLUMNS,
+                links={"trial_id": "url"},
+                page_size=15,
+                filterable=True,
+                numeric=("start_year",),
+            ),
+            html.H2("Approvals by agency and year (the filters above apply to trials only)"),
+            dcc.Graph(
+                id="approvals-chart",
+                figure=approvals_chart(by_agency),
+                config={"displaylogo": False, "displayModeBar": False},
+            ),
+            html.P(
+                f"{undated_approvals} approvals with no published year are left out of the chart.",
+                className="note",
+            )
+            if undated_approvals
+            else None,
+            html.H3(f"Approvals: {len(approvals)} (product x agency), with the page each was taken from"),
+            _mart_table("approvals", approvals, links={"source_url": "source_url"}, filterable=True),
+            html.H2("Regulatory lag: days after the first approval anywhere"),
+            _mart_table("lag", lag, filterable=True),
             html.H2("Supply routes: where approved products are made"),
-            _table(queries.supply_routes(db)),
+            _mart_table("supply-routes", routes),
             html.H2("Commercial manufacturing sites by country"),
-            _table(queries.manufacturing_sites(db)),
+            _mart_table("manufacturing-sites", sites),
         ]
     )
 
-    @app.callback(Output("map", "clickData"), Input("all-countries", "n_clicks"), prevent_initial_call=True)
-    def show_all(_clicks: Any) -> None:
-        """Clicking the sea sends nothing, so a button leaves the country drill-down."""
-        return None
+    known = {choice["value"] for choice in choices["countries"]}
+
+    @app.callback(
+        Output("country", "value"),
+        Input("map", "clickData"),
+        Input("all-countries", "n_clicks"),
+        Input("url", "search"),
+    )
+    def select_country(click: Any, _clicks: Any, search: Any) -> Any:
+        """The country dropdown is the one selected country: a map click sets it, the button clears it
+        (clicking the sea sends nothing), and a link with ?country=DE opens on it."""
+        if ctx.triggered_id == "all-countries":
+            return None
+        if ctx.triggered_id in (None, "url"):
+            code = (parse_qs((search or "").lstrip("?")).get("country") or [""])[0].upper()
+            return code if code in known else no_update
+        return clicked_country(click) or no_update
 
     @app.callback(
         Output("map", "figure"),
         Output("trials-heading", "children"),
-        Output("trials", "children"),
+        Output("trials", "data"),
+        Output("trials", "page_current"),
         Input("region", "value"),
         Input("modality", "value"),
         Input("sponsor-class", "value"),
         Input("phase", "value"),
         Input("years", "value"),
-        Input("map", "clickData"),
+        Input("undated", "value"),
+        Input("country", "value"),
     )
-    def update(regions: Any, modalities: Any, classes: Any, phases: Any, years: Any, click: Any) -> tuple:
+    def update(
+        regions: Any, modalities: Any, classes: Any, phases: Any, years: Any, undated: Any, country: Any
+    ) -> tuple:
         filters = queries.Filters(
             regions=regions or [],
             modalities=modalities or [],
             sponsor_classes=classes or [],
             phases=phases or [],
             years=(int(years[0]), int(years[1])) if years else None,
+            include_undated="include" in (undated or []),
         )
-        country = clicked_country(click)
         rows = queries.trials(db, filters, country)
         for row in rows:
             row["url"] = queries.registry_url(row["trial_id"], row.pop("source_url"))
         counts = queries.country_counts(db, filters)
         names = {row["country_code"]: row["country"] for row in counts}
         where = f" in {names.get(country, country)}" if country else ""
-        matching = rows[0].pop("matching") if rows else 0
-        for row in rows[1:]:
-            row.pop("matching")
-        shown = f" (the newest {len(rows)} shown)" if len(rows) < matching else ""
-        heading = f"Trials{where}: {matching}{shown}"
+        matching = rows[0]["matching"] if rows else 0
+        shown = f" (the newest {len(rows):,} listed)" if len(rows) < matching else ""
+        heading = f"Trials{where}: {matching:,}{shown}"
         sites = queries.sites(db, filters, country) if country else None
-        return world_map(counts, sites), heading, _table(rows, {"trial_id": "url"})
+        records = [{c: r[c] for c in TRIAL_COLUMNS} for r in _records(rows, {"trial_id": "url"})]
+        return world_map(counts, sites, country), heading, records, 0
 
     return app
 

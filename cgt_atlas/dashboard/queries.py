@@ -17,8 +17,9 @@ CTIS_NUMBER = re.compile(r"^\d{4}-5\d{5}-\d{2}-\d{2}$")
 EUDRACT_NUMBER = re.compile(r"^\d{4}-[0-4]\d{5}-\d{2}")
 """EudraCT number, 2015-001234-12 (EUCTR records add the country, -GB)."""
 
-TRIAL_LIMIT = 500
-"""Rows the trial table shows; the CLI's sql/export give all of them."""
+TRIAL_LIMIT = 5000
+"""Rows sent to the trial table (which pages, sorts and filters them in the browser); the heading counts all
+that match, and the CLI's sql/export give every row."""
 
 CGT_DEVELOPMENT = "m.counts_as_development and m.is_started and m.modality <> 'not CGT'"
 """What the activity marts count: started CGT trials whose CGT is the investigational product."""
@@ -33,6 +34,8 @@ class Filters:
     sponsor_classes: list[str] = field(default_factory=list)
     phases: list[str] = field(default_factory=list)
     years: tuple[int, int] | None = None
+    include_undated: bool = True
+    """With a year range, keep the trials whose records give no start year (they lie in no range)."""
 
 
 def _rows(db: Path, sql: str, params: list | None = None) -> list[dict]:
@@ -57,8 +60,11 @@ def _where(filters: Filters, country: str | None = None) -> tuple[str, list]:
             clauses.append(f"{column} in ({', '.join('?' for _ in values)})")
             params.extend(values)
     if filters.years:
-        clauses.append("m.start_year between ? and ?")
+        undated = " or m.start_year is null" if filters.include_undated else ""
+        clauses.append(f"(m.start_year between ? and ?{undated})")
         params.extend(filters.years)
+    elif not filters.include_undated:
+        clauses.append("m.start_year is not null")
     if country:
         clauses.append("m.country_code = ?")
         params.append(country)
@@ -66,7 +72,8 @@ def _where(filters: Filters, country: str | None = None) -> tuple[str, list]:
 
 
 def options(db: Path) -> dict[str, list]:
-    """The filters' choices, and the start-year range, from what the warehouse holds."""
+    """The filters' choices, the start-year range and how many trials have no start year, from what the
+    warehouse holds."""
     base = f"from mart_cluster_countries m where {CGT_DEVELOPMENT}"
     values = {
         key: [
@@ -79,8 +86,18 @@ def options(db: Path) -> dict[str, list]:
             ("phases", "m.phase"),
         )
     }
-    span = _rows(db, f"select min(m.start_year) as lo, max(m.start_year) as hi {base}")[0]
+    span = _rows(
+        db,
+        f"""select min(m.start_year) as lo, max(m.start_year) as hi,
+                   count(distinct m.cluster_id) filter (where m.start_year is null) as undated {base}""",
+    )[0]
     values["years"] = [span["lo"] or 2000, span["hi"] or 2026]
+    values["undated"] = span["undated"]
+    values["countries"] = _rows(
+        db,
+        f"""select m.country_code as value, any_value(m.country) as label
+            {base} and m.country_code is not null group by m.country_code order by label""",
+    )
     return values
 
 
@@ -144,6 +161,28 @@ def registry_url(trial_id: str, source_url: str | None) -> str | None:
     return f"https://trialsearch.who.int/Trial2.aspx?TrialID={trial_id}"
 
 
+def approvals_by_year(db: Path) -> list[dict]:
+    """CGT approvals each agency granted per year (decisions with no published year left out)."""
+    return _rows(
+        db,
+        """select agency, decision_year, approvals from mart_approvals_timeline
+           where approvals > 0 order by agency, decision_year nulls last""",
+    )
+
+
+def approvals(db: Path) -> list[dict]:
+    """Each product's approval by each agency, earliest first, with the page the approval was taken from."""
+    return _rows(
+        db,
+        """select l.display_name as product, l.agency, l.approval_date, l.first_agency, l.days_after_first,
+                  min(a.source_url) as source_url
+           from mart_regulatory_lag_by_agency l
+           left join product_matches pm on pm.product_id = l.product_id
+           left join approvals a on a.record_id = pm.record_id and a.agency = l.agency
+           group by all order by l.approval_date, l.display_name, l.agency""",
+    )
+
+
 def regulatory_lag(db: Path) -> list[dict]:
     return _rows(
         db,
@@ -156,8 +195,10 @@ def regulatory_lag(db: Path) -> list[dict]:
 def supply_routes(db: Path) -> list[dict]:
     return _rows(
         db,
-        """select approval_region, manufacturing_region, is_cross_region, products, per_patient_products,
-                  product_names from mart_supply_routes order by products desc, approval_region""",
+        """select approval_region, coalesce(manufacturing_region, 'no site known') as manufacturing_region,
+                  case when manufacturing_region is not null then is_cross_region end as is_cross_region,
+                  products, per_patient_products, product_names
+           from mart_supply_routes order by products desc, approval_region""",
     )
 
 
