@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -241,8 +242,19 @@ def test_a_selected_country_lists_its_trials_and_shows_its_sites(small_db: Path,
     assert answer["trials-heading"]["children"] == f"Trials in {top['country']}: {top['trials']}"
     assert answer["trials"]["page_current"] == 0
     traces = answer["map"]["figure"]["data"]
-    if queries.sites(small_db, queries.Filters(), top["country_code"]):
+    points = queries.sites(small_db, queries.Filters(), top["country_code"])
+    if points:
         assert traces[-1]["mode"] == "markers"
+        assert all(text.split(":")[0] and " trial" in text for text in traces[-1]["text"])
+    # one marker per geocoded point, none left out: every distinct point of the country's sites is drawn
+    con = duckdb.connect(str(small_db), read_only=True)
+    (expected,) = con.execute(
+        "select count(distinct (latitude, longitude)) from trial_sites"
+        " where country_code = ? and latitude is not null",
+        [top["country_code"]],
+    ).fetchone()
+    con.close()
+    assert len(points) == expected
 
 
 def test_registry_links_follow_the_id_form() -> None:

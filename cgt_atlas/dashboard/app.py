@@ -72,6 +72,14 @@ def _unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return points
 
 
+def _site_text(site: dict) -> str:
+    """A site point's hover: its city, how many trials and sites, the first facilities by name."""
+    names = ", ".join(name for name in site["facilities"] or [] if name)
+    more = "…" if site["sites"] > len(site["facilities"] or []) else ""
+    trials = f"{site['trials']} trial" + ("s" if site["trials"] != 1 else "")
+    return f"{site['city'] or 'site'}: {trials} at {site['sites']} site(s)<br>{names}{more}"
+
+
 def world_map(counts: list[dict], sites: list[dict] | None = None, selected: str | None = None) -> go.Figure:
     """One filled outline per country, coloured by trials; customdata carries the ISO code for clicks.
     The `selected` country is outlined; with `sites`, their markers on top and the view zoomed to them."""
@@ -113,10 +121,13 @@ def world_map(counts: list[dict], sites: list[dict] | None = None, selected: str
                 x=lons,
                 y=lats,
                 mode="markers",
-                marker={"size": 6, "color": "#d62728", "opacity": 0.7},
-                text=[
-                    f"{site['facility'] or ''}, {site['city'] or ''} ({site['trial_id']})" for site in sites
-                ],
+                marker={
+                    "size": [min(6 + 2 * site["trials"] ** 0.5, 30) for site in sites],
+                    "color": "#d62728",
+                    "opacity": 0.6,
+                    "line": {"width": 0.5, "color": "white"},
+                },
+                text=[_site_text(site) for site in sites],
                 hovertemplate="%{text}<extra></extra>",
                 customdata=[site["country_code"] for site in sites],  # a click on a site keeps the country
                 showlegend=False,

@@ -131,19 +131,21 @@ def trials(db: Path, filters: Filters, country: str | None = None) -> list[dict]
     )
 
 
-SITE_LIMIT = 3000
-
-
 def sites(db: Path, filters: Filters, country: str) -> list[dict]:
-    """The geocoded sites (CT.gov geoPoints) in `country` of the filtered trials, from any record of each."""
+    """The geocoded site points in `country` of the filtered trials, from any record of each: one row per
+    point (CT.gov geocodes a site to its city, so a city's hospitals share one), with how many trials and
+    sites are there and the first facilities by name. Bounded by the cities: every point is drawn."""
     where, params = _where(filters, country)
     return _rows(
         db,
-        f"""select s.latitude, s.longitude, s.facility, s.city, s.country_code, c.cluster_id as trial_id
+        f"""select s.latitude, s.longitude, min(s.city) as city, min(s.country_code) as country_code,
+                count(distinct c.cluster_id) as trials, count(distinct coalesce(s.facility, s.city)) as sites,
+                list(distinct s.facility order by s.facility)[1:3] as facilities
             from trial_sites s join trial_clusters c on c.trial_id = s.trial_id
             where s.country_code = ? and s.latitude is not null and s.longitude is not null
               and c.cluster_id in (select m.cluster_id from mart_cluster_countries m where {where})
-            limit {SITE_LIMIT}""",
+            group by s.latitude, s.longitude
+            order by trials desc, city""",
         [country, *params],
     )
 
