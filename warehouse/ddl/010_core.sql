@@ -75,10 +75,37 @@ CREATE TABLE IF NOT EXISTS trial_ids (
     raw_id VARCHAR,
     run_id VARCHAR
 );
+-- Grain: one row per source per successful refresh (key: run_id, source). Failed runs change nothing, so
+-- they leave no row.
+-- Columns:
+--   run_id: refresh id (UTC time, `YYYYMMDDTHHMMSSffffffZ`), shared by the sources of one refresh
+--   source: source name
+--   mode: `live` or `replay`
+--   started_at: when the source's ingest started
+--   finished_at: when the load finished
+--   status: `succeeded` or `succeeded_with_quarantine` (failed runs change nothing, so they leave no row)
+--   pages: response bodies parsed
+--   rows_fetched: records received
+--   rows_loaded: records that passed validation (new, changed or unchanged)
+--   rows_changed: records new or changed, hence (re)written
+--   rows_quarantined: rows sent to quarantine (all tables)
+--   reported_total: the count the source reported (`totalCount`); `rows_fetched` is never less
+--   watermark: newest value of the source's `WATERMARK_COLUMN` (`last_update_date`; EUCTR: first entered)
+--     among the rows that **passed validation**, and never older than the last one: the next incremental
+--     run starts there. A stored value that is no date or lies in the future is passed over when the next
+--     run reads it
+--   full_refresh: a full pull (or a replay) rather than an incremental one
+--   raw_path: where the pages are: the landed run folder, or the replay folder
+--   quality_gate: `passed`, or `accepted` when the quality gates found the load would make the warehouse
+--     worse and the run was told `--accept-shrink` (a refused load leaves no row). Added in the reliability
+--     release; NULL on rows written before it
+--   quality_findings: one line per finding: what was accepted (`ctgov: trial_sites would shrink from 8197 to
+--     4743 rows (-42%)`) and notices that never block (`... more than the N the source reported`); NULL when
+--     none
 CREATE TABLE IF NOT EXISTS pipeline_runs (
-    run_id VARCHAR,               -- key: (run_id, source)
+    run_id VARCHAR,
     source VARCHAR,
-    mode VARCHAR,                 -- live or replay
+    mode VARCHAR,
     started_at TIMESTAMPTZ,
     finished_at TIMESTAMPTZ,
     status VARCHAR,
@@ -91,14 +118,34 @@ CREATE TABLE IF NOT EXISTS pipeline_runs (
     watermark VARCHAR,
     full_refresh BOOLEAN,
     raw_path VARCHAR,
-    quality_gate VARCHAR,         -- passed, or accepted (--accept-shrink) with quality_findings
-    quality_findings VARCHAR      -- findings accepted with --accept-shrink and notices (more records than
-                                  -- the source reported), one per line; NULL when none
+    quality_gate VARCHAR,
+    quality_findings VARCHAR
 );
 ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS quality_gate VARCHAR;
 ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS quality_findings VARCHAR;
+-- Grain: one row per row that failed validation, and check it failed (key: source, table_name, record_key,
+-- check_name). A record that loads again clears its old failures.
+-- Columns:
+--   run_id: the refresh that last saw the failure
+--   source: source name
+--   table_name: the table the row was meant for
+--   record_key: the row's key values joined by `|` (e.g. `NCT01234567|2` for a site)
+--   entity_key: the record it belongs to (the `trial_id`); a record that loads again clears its old failures
+--   check_name: `column:check`, e.g. `country_name:country_maps_to_iso`, `phase:isin([...])`,
+--     `last_update_date:real_date_not_in_future`, or `trial_id:parent_quarantined` for the rows of a trial
+--     that itself failed. Whole records the parser could not read: `record:wrong_type` (a ClinicalTrials.gov
+--     value DuckDB cannot cast, e.g. text in a number), `record:invalid_utf8`, `record:control_character` (a
+--     NUL or other control character), `protocolSection:missing`, `record:incomplete` (an EUCTR record
+--     missing required sections: cut short or damaged), `record:undecodable_text` (EUCTR lines that are not
+--     UTF-8), `record:unreadable` (a CTIS trial body DuckDB refuses)
+--   failure_value: the offending value (the unknown country name, the bad phase, ...)
+--   record: the whole row as JSON, so nothing is lost (bookkeeping `fetch_seq` left out, so the same failure
+--     seen again gives the same JSON; rows with no `entity_key` are replaced on a rerun by matching
+--     `table_name`, `check_name` and `record`). For whole records: the study as JSON (undecodable bytes shown
+--     as `\xNN`), the EUCTR record's text, or the CTIS file and its size
+--   quarantined_at: when
 CREATE TABLE IF NOT EXISTS quarantine (
-    run_id VARCHAR,               -- key: (source, table_name, record_key, check_name)
+    run_id VARCHAR,
     source VARCHAR,
     table_name VARCHAR,
     record_key VARCHAR,

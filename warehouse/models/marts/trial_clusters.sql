@@ -9,6 +9,16 @@
 -- registry_cluster_id instead of cluster_id. Where they differ, the record's registration was
 -- merged into the cluster as a probable duplicate.
 -- Only linked records walk the graph; every other record is a cluster of its own.
+-- Columns:
+--   cluster_id: the cluster: its preferred record's trial_id
+--   trial_id: the record
+--   is_preferred: the record is its cluster's preferred record (`preference = 1`)
+--   preference: the record's place in its cluster's preference order (1 = preferred)
+--   registry: the record's registry (`trials.registry`)
+--   via_ictrp: the record is an ICTRP record (in `ictrp_records`)
+--   registry_cluster_id: the cluster the record would belong to without the probable-duplicate rule (walking
+--     `registry_number` links only; same preference order). `count(DISTINCT registry_cluster_id)` counts trials without
+--     the rule; a record whose `registry_cluster_id` differs from its `cluster_id` was merged in as a probable duplicate
 WITH RECURSIVE edge AS (
     SELECT trial_id, linked_trial_id, link_kind = 'registry_number' AS by_number FROM trial_links
 ),
