@@ -92,8 +92,8 @@ class _Decision(_Record):
     )
     active_substance: str = pa.Field(
         nullable=True,
-        description="the agency's active substance; FDA: the proper name (the INN when the proper name carries "
-        "one in brackets; Purple Book: without FDA's four-letter suffix)",
+        description="the agency's active substance; FDA: the proper name (the INN when the proper name "
+        "carries one in brackets; Purple Book: without FDA's four-letter suffix)",
     )
     common_name: str = pa.Field(
         nullable=True,
@@ -134,8 +134,8 @@ class Approval(_Decision):
     )
     status: str = pa.Field(
         isin=APPROVAL_STATUSES,
-        description="authorised, withdrawn, expired, lapsed, revoked, suspended; `unknown` when the source does "
-        "not say (curated rows)",
+        description="authorised, withdrawn, expired, lapsed, revoked, suspended; `unknown` when the source "
+        "does not say (curated rows)",
     )
     status_date: str = pa.Field(
         nullable=True,

@@ -45,7 +45,8 @@ class Establishment(pa.DataFrameModel):
     )
     country_code: str = pa.Field(
         isin=COUNTRY_CODES,
-        description="ISO 3166-1 alpha-2 (pycountry from `country_iso3`, else from `country_name`); never NULL",
+        description="ISO 3166-1 alpha-2 (pycountry from `country_iso3`, else from `country_name`); "
+        "never NULL",
     )
     region: str = pa.Field(isin=REGIONS, description="region of `country_code` (`countries`); never NULL")
     country_rule: str = pa.Field(isin=COUNTRY_RULES, description="`alpha-3 code` or `country name`")

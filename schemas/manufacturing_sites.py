@@ -46,12 +46,12 @@ class CuratedManufacturingSite(pa.DataFrameModel):
     seed_id: str = pa.Field(str_matches=SEED_ID, description="`manufacturing_sites:seed`")
     site_row_id: str = pa.Field(
         str_matches=r"^[0-9a-f]{12}$",
-        description="md5 (12 hex) of brand x site x role, lower case, spacing collapsed; two rows with one id "
-        "are both refused",
+        description="md5 (12 hex) of brand x site x role, lower case, spacing collapsed; two rows with one "
+        "id are both refused",
     )
     brand_name: str = pa.Field(
-        description="the product's brand as an agency prints it (required); with `active_substance`, what the "
-        "row is matched to a product on"
+        description="the product's brand as an agency prints it (required); with `active_substance`, what "
+        "the row is matched to a product on"
     )
     active_substance: str = pa.Field(
         nullable=True, description="its INN as agencies print it; NULL when only a descriptive name exists"

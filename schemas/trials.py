@@ -188,8 +188,8 @@ class Trial(pa.DataFrameModel):
     phase: str = pa.Field(
         nullable=True,
         isin=PHASES,
-        description="`EARLY_PHASE1`, `PHASE1`, `PHASE1/PHASE2`, `PHASE2`, `PHASE2/PHASE3`, `PHASE3`, `PHASE4`, "
-        "`NA` (not applicable), or NULL (not given)",
+        description="`EARLY_PHASE1`, `PHASE1`, `PHASE1/PHASE2`, `PHASE2`, `PHASE2/PHASE3`, `PHASE3`, "
+        "`PHASE4`, `NA` (not applicable), or NULL (not given)",
     )
     overall_status: str = pa.Field(
         nullable=True,
@@ -226,15 +226,16 @@ class Trial(pa.DataFrameModel):
     last_update_date: str = pa.Field(
         nullable=True,
         str_matches=PARTIAL_DATE,
-        description="the registry's last update post date (the incremental watermark; a real date, never after "
-        "tomorrow UTC)",
+        description="the registry's last update post date (the incremental watermark; a real date, never "
+        "after tomorrow UTC)",
     )
     has_results: bool = pa.Field(
         nullable=True, description="results posted (NULL when the response did not say)"
     )
     source_url: str = pa.Field(str_startswith="https://", description="the record's public page")
     content_hash: pl.UInt64 = pa.Field(
-        description="hash of everything parsed from the record plus the parser's fingerprint; drives the merge"
+        description="hash of everything parsed from the record plus the parser's fingerprint; drives the "
+        "merge"
     )
     fetch_seq: int
 

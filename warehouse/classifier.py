@@ -197,7 +197,8 @@ CELL_SOURCE_DEFAULTS_SQL = """
 --   modality: a modality label (docs/classifier.md)
 --   cell_source: the cell source a trial of that modality gets when no text or named product says it
 --   reason: why that is the default (shown as `cell_source_evidence`)
-CREATE OR REPLACE TABLE cell_source_defaults (modality VARCHAR PRIMARY KEY, cell_source VARCHAR, reason VARCHAR)
+CREATE OR REPLACE TABLE cell_source_defaults
+    (modality VARCHAR PRIMARY KEY, cell_source VARCHAR, reason VARCHAR)
 """
 
 
@@ -223,10 +224,11 @@ def _literal(text: str) -> str:
 
 
 CLASSIFIER_RULES_HEADER = """
--- Grain: one row per classifier rule (key: rule_id), from warehouse/rules/modality_rules.csv and products.csv,
--- rebuilt on every load. Method and labels: docs/classifier.md.
+-- Grain: one row per classifier rule (key: rule_id), from warehouse/rules/modality_rules.csv and
+-- products.csv, rebuilt on every load. Method and labels: docs/classifier.md.
 -- Columns:
---   rule_id: the rule's id (`product_<id>...` for the rules made from the named-product table, which rank first)
+--   rule_id: the rule's id (`product_<id>...` for the rules made from the named-product table, which rank
+--     first)
 --   kind: `modality`, `target`, `cell_source` or `role` (label = `cgt_role`, read from titles only); `mask`
 --     (disease names removed before the modality scan) and `context` (the administration words) are helper
 --     rows that label nothing

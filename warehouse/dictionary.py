@@ -10,7 +10,8 @@ A column's meaning lives next to the code that makes the column, so it changes w
   column not listed the meaning it has in that table).
 Names and types come from the warehouse itself: an empty one is built in memory with the project's own DDL
 and models, so a column nobody documented, or a documented one that no longer exists, is found.
-The narrative (conventions, mappings, formulas) and the order of tables are in docs/templates/data-contract.md.
+The narrative (conventions, mappings, formulas) and the order of tables are in
+docs/templates/data-contract.md.
 """
 
 from __future__ import annotations
@@ -293,10 +294,14 @@ def _prose(lines: list[str]) -> list[str]:
         elif indent >= 2 and out and out[-1].startswith("- ") and indent > 2:
             out[-1] += " " + text
         elif indent >= 2:
+            if out and out[-1] and not out[-1].startswith("- "):
+                out.append("")  # Markdown starts a list only after a blank line
             out.append("- " + text)
         elif out and out[-1] and not out[-1].startswith("- "):
             out[-1] += " " + text
         else:
+            if out and out[-1].startswith("- "):
+                out.append("")  # else the line would continue the last item
             out.append(text)
     return out
 
