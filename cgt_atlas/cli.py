@@ -506,7 +506,13 @@ def evaluate(db: Path | None, ema_dir: Path | None) -> None:
 
 @app.group()
 def docs() -> None:
-    """Documents generated from the code (so they cannot drift from it)."""
+    """Documents generated from the code (so they cannot drift from it).
+
+    \b
+    Examples:
+      cgt-atlas docs data-contract           rewrite docs/data-contract.md
+      cgt-atlas docs data-contract --check   exit 1 if the committed file is out of date
+    """
 
 
 @docs.command("data-contract")

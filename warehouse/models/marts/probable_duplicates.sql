@@ -15,8 +15,11 @@
 -- Columns:
 --   trial_id: the first record of the pair (`trial_id < linked_trial_id`)
 --   linked_trial_id: the second record
---   rule: `same_sponsor` or `same_day_and_site`
---   title_key: the shared title key (`registration_text_key` of the brief title)
+--   rule: `same_sponsor` (same `registration_sponsor_key`: the text key without co, ltd, inc, llc, gmbh, corp,
+--     ...) or `same_day_and_site`
+--   title_key: the shared title key (`registration_text_key` of the brief title; macros in
+--     `warehouse/ddl/032_registration_keys.sql`: lower case, `+` read as "plus" and a word-final `-` as "minus"
+--     so "Ph+ B-ALL" and "Ph- B-ALL" stay apart, other punctuation to spaces)
 --   lead_sponsor, linked_lead_sponsor: each record's lead sponsor
 --   start_date, linked_start_date: each record's start date
 --   days_apart: days between the start dates (NULL when a start date is not given)

@@ -4,6 +4,7 @@
 -- transcription; the rows that lose stay in their tables. Same product: the same agency number (FDA
 -- BLA/STN), the same normalised brand, or the same normalised substance when neither row names another
 -- brand and the winning source has one row for that substance (eight cord-blood BLAs share one name).
+-- Precedence in full: docs/sources.md, "Precedence".
 -- Columns:
 --   *: as in approvals
 --   record_kind: `approval` or `application_not_granted`
