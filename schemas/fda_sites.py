@@ -32,7 +32,7 @@ class Establishment(pa.DataFrameModel):
         nullable=True,
         str_matches=DIGITS,
         description="FDA Establishment Identifier as published (leading zeros kept); NULL when blank or all "
-        "zeros",
+        "zeros (unassigned)",
     )
     duns_number: str = pa.Field(nullable=True, str_matches=DIGITS, description="the establishment's DUNS")
     firm_name: str = pa.Field(description="FIRM_NAME")

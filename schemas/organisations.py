@@ -69,8 +69,8 @@ class OrganisationAlias(pa.DataFrameModel):
     )
     alias: str = pa.Field(description="a sponsor spelling as registries write it")
     alias_key: str = pa.Field(
-        description="`organisation_key(alias)`; two aliases with one key must name one parent (a blank key, "
-        "an alias of only legal suffixes, is refused)"
+        description="`organisation_key(alias)`, what sponsor names are matched on; two aliases with one key "
+        "must name one parent (a blank key, an alias of only legal suffixes, is refused)"
     )
     relation: str = pa.Field(isin=RELATIONS, description="`same`, `subsidiary`, `acquired`, `former_name`")
     source_url: str = pa.Field(

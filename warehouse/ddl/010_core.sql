@@ -1,17 +1,18 @@
 -- Core tables of the warehouse (public contract: docs/data-contract.md). Keys are logical,
 -- kept by the loader's merge (DuckDB's own constraints would slow every merge).
+-- Column meanings: the pandera models in schemas/trials.py (rendered in docs/data-contract.md).
 CREATE TABLE IF NOT EXISTS trials (
-    trial_id VARCHAR,             -- key: the registry's own id (NCT number, ...)
-    registry VARCHAR,             -- the register the record comes from
-    source VARCHAR,               -- the source module that loaded it (ctgov, euctr, ictrp, ...)
+    trial_id VARCHAR,
+    registry VARCHAR,
+    source VARCHAR,
     title VARCHAR,
     official_title VARCHAR,
-    brief_summary VARCHAR,        -- the registry's brief summary (classifier input)
-    keywords VARCHAR[],           -- the registry's keywords (classifier input)
+    brief_summary VARCHAR,
+    keywords VARCHAR[],
     phase VARCHAR,
     overall_status VARCHAR,
     study_type VARCHAR,
-    start_date VARCHAR,           -- YYYY, YYYY-MM or YYYY-MM-DD as the registry gives it
+    start_date VARCHAR,
     start_date_type VARCHAR,
     primary_completion_date VARCHAR,
     completion_date VARCHAR,
@@ -31,7 +32,7 @@ ALTER TABLE trials ADD COLUMN IF NOT EXISTS source VARCHAR;
 ALTER TABLE trials ADD COLUMN IF NOT EXISTS brief_summary VARCHAR;
 ALTER TABLE trials ADD COLUMN IF NOT EXISTS keywords VARCHAR[];
 CREATE TABLE IF NOT EXISTS trial_sites (
-    trial_id VARCHAR,             -- key: (trial_id, site_index)
+    trial_id VARCHAR,
     site_index BIGINT,
     facility VARCHAR,
     city VARCHAR,
@@ -46,7 +47,7 @@ CREATE TABLE IF NOT EXISTS trial_sites (
     run_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS trial_interventions (
-    trial_id VARCHAR,             -- key: (trial_id, intervention_index)
+    trial_id VARCHAR,
     intervention_index BIGINT,
     intervention_type VARCHAR,
     "name" VARCHAR,
@@ -55,19 +56,19 @@ CREATE TABLE IF NOT EXISTS trial_interventions (
     run_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS trial_conditions (
-    trial_id VARCHAR,             -- key: (trial_id, condition)
+    trial_id VARCHAR,
     condition VARCHAR,
     run_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS trial_sponsors (
-    trial_id VARCHAR,             -- key: (trial_id, role, name)
+    trial_id VARCHAR,
     "name" VARCHAR,
     sponsor_class VARCHAR,
     role VARCHAR,
     run_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS trial_ids (
-    trial_id VARCHAR,             -- key: (trial_id, other_id, id_type)
+    trial_id VARCHAR,
     other_id VARCHAR,
     id_type VARCHAR,
     declared_type VARCHAR,
