@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES
+from helpers import ingest
 
 import warehouse.dictionary as dictionary
 from cgt_atlas.cli import app
+from warehouse.connect import connect_reader
 from warehouse.dictionary import (
     COMMAND,
     OUTPUT,
@@ -100,3 +105,28 @@ def test_check_command_fails_on_a_stale_file_and_names_the_command(tmp_path, mon
     result = runner.invoke(app, ["docs", "data-contract"])
     assert result.exit_code == 0 and "wrote" in result.output
     assert runner.invoke(app, ["docs", "data-contract", "--check"]).exit_code == 0
+
+
+def test_a_load_writes_the_meanings_into_the_warehouse(tmp_path: Path) -> None:
+    """Analysts see the dictionary where they query: duckdb_columns(), duckdb_tables(), duckdb_views()."""
+    replay = tmp_path / "replay" / "ctgov"
+    replay.mkdir(parents=True)
+    (replay / "page-0001.json").write_bytes((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
+    db = tmp_path / "atlas.duckdb"
+    ingest(replay.parent, db)
+    con = connect_reader(db)
+    try:
+        column = con.sql(
+            "SELECT comment FROM duckdb_columns() WHERE table_name = 'trials' AND column_name = 'trial_id'"
+        ).fetchall()
+        table = con.sql("SELECT comment FROM duckdb_tables() WHERE table_name = 'mart_sponsors'").fetchall()
+        view = con.sql("SELECT comment FROM duckdb_views() WHERE view_name = 'stg_trials'").fetchall()
+        blank = con.sql(
+            "SELECT count(*) FROM duckdb_columns() WHERE NOT internal AND coalesce(comment, '') = ''"
+        ).fetchall()
+    finally:
+        con.close()
+    assert column == [("the registry's own id (NCT number for ClinicalTrials.gov)",)]
+    assert table[0][0].startswith("one row per region x lead organisation")
+    assert view[0][0].startswith("one row per trial")
+    assert blank == [(0,)]

@@ -34,6 +34,7 @@ from warehouse.connect import (
     is_refused,
     table_columns,
 )
+from warehouse.dictionary import comment_warehouse
 from warehouse.runs import USABLE_WATERMARK, StagedRun, latest_watermark
 
 __all__ = [  # the writer, and what callers long imported from here
@@ -88,6 +89,7 @@ def load_runs(
                 + "\n  - ".join(problems)
             )
         build_models(con)
+        comment_warehouse(con)  # the data dictionary, where analysts query
         if first:
             con.commit()
             con.execute("CHECKPOINT")  # everything in the one file, so moving it moves everything
