@@ -3,7 +3,8 @@
 -- registrations). cluster_id is the trial_id of its preferred
 -- record, chosen by (1) a native record before an ICTRP copy (native records are richer),
 -- (2) registry preference: ctgov (facility-level sites, structured fields), ctis, euctr,
--- then the WHO primary registries in the order listed below, (3) trial_id. preference is
+-- then the WHO primary registries (jprn, chictr, cris, ctri, anzctr, drks, isrctn, omon, irct, pactr, rebec,
+-- tctr, slctr, lbctr, repec, rpcec, itmctr: the order of registry_rank below), (3) trial_id. preference is
 -- that order within the cluster (1 = preferred). registry_cluster_id: the same, walking only the
 -- links of kind registry_number, so the probable-duplicate rule can be left out: count distinct
 -- registry_cluster_id instead of cluster_id. Where they differ, the record's registration was
