@@ -8,7 +8,9 @@
 -- (not in the export) or of firms whose name does not show their products.
 -- Columns:
 --   year: year of the actions
---   country_code, country, region: the firm's country (`country_code` NULL when the export gives none)
+--   country_code: ISO 3166-1 alpha-2 of the firm's country; NULL when the export gives none
+--   country: the country as published
+--   region: the country's region
 --   state: US state or territory as published; NULL outside the US
 --   action_type: Warning Letter, Injunction, Seizure
 --   actions: compliance-action rows (one per case and FEI)

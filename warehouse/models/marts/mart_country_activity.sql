@@ -18,7 +18,9 @@
 -- approvals: CGT products first approved that year by the country's own agency (FDA for US, PMDA for
 -- JP, ...); EMA's EU-wide approvals are counted in mart_regional_activity, not per member state.
 -- Columns:
---   country_code, country, region: the country; NULL on the row of trials none of whose records lists a site
+--   country_code: the country, ISO 3166-1 alpha-2; NULL on the row of trials none of whose records lists a site
+--   country: the country's name (NULL as `country_code`)
+--   region: the country's region (NULL as `country_code`)
 --   start_year: year the trials started (NULL: no record of the trial gives a start date; these trials are counted on
 --     their own row, never dropped)
 --   modality: the trials' primary modality (`trial_classification`, see docs/classifier.md); part of the grain:
