@@ -1,4 +1,4 @@
--- FDA site tables (public contract: docs/data-contract.md, "## FDA establishments and compliance actions").
+-- FDA site tables (public contract: docs/data-contract.md, "FDA establishments and compliance actions").
 -- establishments: FDA's drug establishment registration file (drls_reg), one row per registered site,
 -- keyed by establishment_id = 'fda_establishments:<FEI or nofei>:<establishment DUNS>'.
 -- Column meanings: the pandera models in schemas/fda_sites.py (rendered in docs/data-contract.md).

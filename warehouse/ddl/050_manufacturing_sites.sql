@@ -1,4 +1,4 @@
--- Curated manufacturing-site tables (public contract: docs/data-contract.md, "## Manufacturing sites"),
+-- Curated manufacturing-site tables (public contract: docs/data-contract.md, "Manufacturing sites"),
 -- loaded from the seed warehouse/curated/manufacturing_sites.csv. The seed loads as one record
 -- (seed_id): any edit replaces all its rows. The marts join each row to a product.
 -- Column meanings: the pandera models in schemas/manufacturing_sites.py (rendered in docs/data-contract.md).
