@@ -347,10 +347,6 @@ def generate() -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def is_current(path: Path = OUTPUT) -> bool:
-    return path.exists() and path.read_text(encoding="utf-8") == generate()
-
-
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
