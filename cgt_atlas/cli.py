@@ -513,6 +513,49 @@ def evaluate(db: Path | None, ema_dir: Path | None) -> None:
     click.echo(evaluation_report(db_path if db_path.exists() else None, ema_dir or DEFAULT_EMA_REPORT_DIR))
 
 
+@app.group()
+def docs() -> None:
+    """Documents generated from the code (so they cannot drift from it).
+
+    \b
+    Examples:
+      cgt-atlas docs data-contract           rewrite docs/data-contract.md
+      cgt-atlas docs data-contract --check   exit 1 if the committed file is out of date
+    """
+
+
+@docs.command("data-contract")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if the committed file is out of date.")
+def data_contract(check: bool) -> None:
+    """Write docs/data-contract.md: every table, view and column of the warehouse.
+
+    Column names and types come from a warehouse built empty in memory; meanings from the
+    pandera models (schemas/*.py) and the header comments of the SQL that makes each table
+    (warehouse/ddl, warehouse/models); the narrative from docs/templates/data-contract.md.
+    A column with no meaning, or a meaning for a column that no longer exists, is an error.
+
+    \b
+    Examples:
+      cgt-atlas docs data-contract
+      cgt-atlas docs data-contract --check
+    """
+    from warehouse.dictionary import COMMAND, OUTPUT, generate
+
+    try:
+        text = generate()
+    except ValueError as error:
+        _fail(error, "document each name listed where it is defined (warehouse/dictionary.py says where).")
+    current = OUTPUT.exists() and OUTPUT.read_text(encoding="utf-8") == text
+    if check:
+        if not current:
+            _fail(f"{OUTPUT} is out of date with the models and schemas", f"run: {COMMAND}")
+        click.echo(f"{OUTPUT} is up to date")
+        return
+    if not current:
+        OUTPUT.write_text(text, encoding="utf-8")
+    click.echo(f"{'wrote' if not current else 'unchanged:'} {OUTPUT}")
+
+
 def _on_signal(signum: int, frame: FrameType | None) -> NoReturn:
     """SIGTERM (and Ctrl-C) unwind as an exception, so every finally and atexit hook runs.
 

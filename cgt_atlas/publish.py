@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from cgt_atlas.progress import reporter
 from cgt_atlas.settings import MODELS_DIR
+from warehouse.dictionary import model_header
 from warehouse.load import connect_reader
 
 
@@ -158,12 +159,7 @@ def model_grain(name: str) -> str:
     path = MODELS_DIR / "marts" / f"{name}.sql"
     if not path.exists():
         return ""
-    header = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("--"):
-            break
-        header.append(line.lstrip("-").strip())
-    text = " ".join(" ".join(header).split()).removeprefix("Grain: ")
+    text = model_header(path).grain
     depth = 0
     for index, char in enumerate(text):
         depth += {"(": 1, ")": -1}.get(char, 0)

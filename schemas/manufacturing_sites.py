@@ -29,30 +29,50 @@ YEAR = r"^(19|20)\d\d$"
 
 
 class ManufacturingSiteSeed(pa.DataFrameModel):
-    """The seed as one record: its hash reloads every row when any row changes."""
+    """One row: the seed warehouse/curated/manufacturing_sites.csv as one record. Its hash reloads every row
+    when any row changes, so a row removed or renamed in the seed leaves the warehouse with it."""
 
-    seed_id: str = pa.Field(str_matches=SEED_ID)
-    rows: pl.Int32
-    content_hash: pl.UInt64
+    seed_id: str = pa.Field(str_matches=SEED_ID, description="`manufacturing_sites:seed`")
+    rows: pl.Int32 = pa.Field(description="rows the seed held when loaded")
+    content_hash: pl.UInt64 = pa.Field(description="of every row, in `site_row_id` order, and the parser")
     fetch_seq: int
 
 
 class CuratedManufacturingSite(pa.DataFrameModel):
-    seed_id: str = pa.Field(str_matches=SEED_ID)
-    site_row_id: str = pa.Field(str_matches=r"^[0-9a-f]{12}$")
-    brand_name: str
-    """As an agency prints it; with active_substance, what the row is matched to a product on."""
-    active_substance: str = pa.Field(nullable=True)
-    site_name: str
-    site_operator: str
-    role: str = pa.Field(isin=ROLES)
-    city: str = pa.Field(nullable=True)
-    """NULL when the page names the country but not the city."""
-    country_code: str = pa.Field(isin=COUNTRY_CODES)
-    source_url: str = pa.Field(str_matches=HTTPS_URL)
-    note: str
-    as_of: str = pa.Field(nullable=True, str_matches=YEAR)
-    """The year the page states the fact (its date), NULL when the page carries none."""
+    """One row per seed row (warehouse/curated/manufacturing_sites.csv): a site that makes, tests or releases
+    an approved CGT product, as a public page states it. The seed never stores `product_id` (a hash the models
+    compute): a row names its product as agencies print it and the models join it."""
+
+    seed_id: str = pa.Field(str_matches=SEED_ID, description="`manufacturing_sites:seed`")
+    site_row_id: str = pa.Field(
+        str_matches=r"^[0-9a-f]{12}$",
+        description="md5 (12 hex) of brand x site x role, lower case, spacing collapsed; two rows with one "
+        "id are both refused",
+    )
+    brand_name: str = pa.Field(
+        description="the product's brand as an agency prints it (required); with `active_substance`, what "
+        "the row is matched to a product on"
+    )
+    active_substance: str = pa.Field(
+        nullable=True, description="its INN as agencies print it; NULL when only a descriptive name exists"
+    )
+    site_name: str = pa.Field(description="the site as the page names it (required)")
+    site_operator: str = pa.Field(
+        description="the company running the site: the holder or a contract manufacturer (required)"
+    )
+    role: str = pa.Field(isin=ROLES, description="one of the roles above (`ROLES`)")
+    city: str = pa.Field(nullable=True, description="NULL when the page gives only the country")
+    country_code: str = pa.Field(isin=COUNTRY_CODES, description="ISO 3166-1 alpha-2; must be in `countries`")
+    source_url: str = pa.Field(
+        str_matches=HTTPS_URL,
+        description="an https page stating that this site does this for this product (required)",
+    )
+    note: str = pa.Field(description="what the page says (required)")
+    as_of: str = pa.Field(
+        nullable=True,
+        str_matches=YEAR,
+        description="the year the page states it (`YYYY`), NULL when the page carries no date",
+    )
     fetch_seq: int
 
     @pa.dataframe_check(name="one_row_per_product_site_role")

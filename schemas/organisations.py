@@ -29,14 +29,26 @@ COUNTRY_CODES = _country_codes()
 
 
 class Organisation(pa.DataFrameModel):
-    organisation_id: str = pa.Field(str_matches=ORGANISATION_ID)
-    name: str
-    org_type: str = pa.Field(isin=ORG_TYPES)
-    hq_country_code: str = pa.Field(isin=COUNTRY_CODES)
-    hq_region: str = pa.Field(isin=REGIONS)
-    source_url: str = pa.Field(str_matches=HTTPS_URL)
-    note: str = pa.Field(nullable=True)
-    content_hash: pl.UInt64
+    """One row per curated parent organisation, from the seed warehouse/curated/organisations.csv (loaded by
+    the `organisations` source, cgt_atlas/sources/curated/organisations.py)."""
+
+    organisation_id: str = pa.Field(
+        str_matches=ORGANISATION_ID, description="slug, lower case words joined by `_` (`bms`, `gilead`)"
+    )
+    name: str = pa.Field(description="the parent's usual name")
+    org_type: str = pa.Field(
+        isin=ORG_TYPES, description="`industry`, `academic_or_hospital`, `government`, `other`"
+    )
+    hq_country_code: str = pa.Field(
+        isin=COUNTRY_CODES,
+        description="ISO 3166-1 alpha-2 of the headquarters; must be in `countries`",
+    )
+    hq_region: str = pa.Field(isin=REGIONS, description="region of `hq_country_code`")
+    source_url: str = pa.Field(str_matches=HTTPS_URL, description="an https page stating the headquarters")
+    note: str = pa.Field(nullable=True, description="what that page says")
+    content_hash: pl.UInt64 = pa.Field(
+        description="of the row and its aliases (an alias change reloads its parent)"
+    )
     fetch_seq: int
 
     @pa.check("organisation_id", name="one_row_per_organisation")
@@ -49,13 +61,23 @@ class Organisation(pa.DataFrameModel):
 
 
 class OrganisationAlias(pa.DataFrameModel):
-    organisation_id: str = pa.Field(str_matches=ORGANISATION_ID)
-    alias: str
-    alias_key: str
-    """organisation_key(alias); a blank key (an alias of only legal suffixes) is refused."""
-    relation: str = pa.Field(isin=RELATIONS)
-    source_url: str = pa.Field(str_matches=HTTPS_URL)
-    note: str = pa.Field(nullable=True)
+    """One row per sponsor spelling that names a curated organisation, from the seed
+    warehouse/curated/organisation_aliases.csv."""
+
+    organisation_id: str = pa.Field(
+        str_matches=ORGANISATION_ID, description="the parent it names; must be in `organisations`"
+    )
+    alias: str = pa.Field(description="a sponsor spelling as registries write it")
+    alias_key: str = pa.Field(
+        description="`organisation_key(alias)`, what sponsor names are matched on; two aliases with one key "
+        "must name one parent (a blank key, an alias of only legal suffixes, is refused)"
+    )
+    relation: str = pa.Field(isin=RELATIONS, description="`same`, `subsidiary`, `acquired`, `former_name`")
+    source_url: str = pa.Field(
+        str_matches=HTTPS_URL,
+        description="an https page stating it (the ownership, for `subsidiary` / `acquired`)",
+    )
+    note: str = pa.Field(nullable=True, description="what that page says")
     fetch_seq: int
 
     @pa.dataframe_check(name="alias_names_one_organisation")

@@ -160,33 +160,83 @@ def real_and_past(column: pl.Expr) -> pl.Expr:
 
 
 class _TrialChild(pa.DataFrameModel):
-    trial_id: str = pa.Field(str_matches=TRIAL_ID)
+    trial_id: str = pa.Field(str_matches=TRIAL_ID, description="the trial")
     fetch_seq: int
 
 
 class Trial(pa.DataFrameModel):
-    trial_id: str = pa.Field(str_matches=TRIAL_ID)
-    registry: str = pa.Field(isin=REGISTRIES)
-    title: str = pa.Field(nullable=True)
-    official_title: str = pa.Field(nullable=True)
-    brief_summary: Optional[str] = pa.Field(nullable=True)  # noqa: UP045 - pandera reads Optional
-    keywords: Optional[pl.List(pl.Utf8)] = pa.Field(nullable=True)  # noqa: UP045
-    phase: str = pa.Field(nullable=True, isin=PHASES)
-    overall_status: str = pa.Field(nullable=True, isin=OVERALL_STATUSES)
-    study_type: str = pa.Field(nullable=True, isin=STUDY_TYPES)
-    start_date: str = pa.Field(nullable=True, str_matches=PARTIAL_DATE)
-    start_date_type: str = pa.Field(nullable=True, isin=DATE_TYPES)
-    primary_completion_date: str = pa.Field(nullable=True, str_matches=PARTIAL_DATE)
-    completion_date: str = pa.Field(nullable=True, str_matches=PARTIAL_DATE)
-    enrollment: int = pa.Field(nullable=True, ge=0)
-    enrollment_type: str = pa.Field(nullable=True, isin=DATE_TYPES)
-    lead_sponsor: str = pa.Field(nullable=True)
-    lead_sponsor_class: str = pa.Field(nullable=True, isin=SPONSOR_CLASSES)
-    first_posted_date: str = pa.Field(nullable=True, str_matches=PARTIAL_DATE)
-    last_update_date: str = pa.Field(nullable=True, str_matches=PARTIAL_DATE)
-    has_results: bool = pa.Field(nullable=True)
-    source_url: str = pa.Field(str_startswith="https://")
-    content_hash: pl.UInt64
+    """One row per trial record: a registry's record of a trial (the same trial in several registries is
+    several records, joined in trial_clusters; see "Records, registries and trial_id")."""
+
+    trial_id: str = pa.Field(
+        str_matches=TRIAL_ID, description="the registry's own id (NCT number for ClinicalTrials.gov)"
+    )
+    registry: str = pa.Field(
+        isin=REGISTRIES,
+        description="the register the record comes from (`ctgov`, `euctr`, `ctis`, `chictr`, `jprn`, ...; "
+        'see "Registries and linking")',
+    )
+    title: str = pa.Field(nullable=True, description="brief title")
+    official_title: str = pa.Field(nullable=True, description="official title, when registered")
+    brief_summary: Optional[str] = pa.Field(  # noqa: UP045 - pandera reads Optional
+        nullable=True,
+        description="the registry's brief summary (classifier input; NULL where the registry has none)",
+    )
+    keywords: Optional[pl.List(pl.Utf8)] = pa.Field(  # noqa: UP045
+        nullable=True, description="the registry's keywords (classifier input)"
+    )
+    phase: str = pa.Field(
+        nullable=True,
+        isin=PHASES,
+        description="`EARLY_PHASE1`, `PHASE1`, `PHASE1/PHASE2`, `PHASE2`, `PHASE2/PHASE3`, `PHASE3`, "
+        "`PHASE4`, `NA` (not applicable), or NULL (not given)",
+    )
+    overall_status: str = pa.Field(
+        nullable=True,
+        isin=OVERALL_STATUSES,
+        description="recruitment status (API v2 `Status` enum: `RECRUITING`, `COMPLETED`, `UNKNOWN`, ...)",
+    )
+    study_type: str = pa.Field(
+        nullable=True, isin=STUDY_TYPES, description="`INTERVENTIONAL`, `OBSERVATIONAL`, `EXPANDED_ACCESS`"
+    )
+    start_date: str = pa.Field(
+        nullable=True, str_matches=PARTIAL_DATE, description="start date, precision kept"
+    )
+    start_date_type: str = pa.Field(nullable=True, isin=DATE_TYPES, description="`ACTUAL` or `ESTIMATED`")
+    primary_completion_date: str = pa.Field(
+        nullable=True, str_matches=PARTIAL_DATE, description="primary completion date, precision kept"
+    )
+    completion_date: str = pa.Field(
+        nullable=True, str_matches=PARTIAL_DATE, description="completion date, precision kept"
+    )
+    enrollment: int = pa.Field(nullable=True, ge=0, description="enrolment count (actual or planned)")
+    enrollment_type: str = pa.Field(nullable=True, isin=DATE_TYPES, description="`ACTUAL` or `ESTIMATED`")
+    lead_sponsor: str = pa.Field(nullable=True, description="lead sponsor's name")
+    lead_sponsor_class: str = pa.Field(
+        nullable=True,
+        isin=SPONSOR_CLASSES,
+        description="`INDUSTRY`, `NIH`, `FED`, `OTHER_GOV`, `INDIV`, `NETWORK`, `AMBIG`, `OTHER`, `UNKNOWN`",
+    )
+    first_posted_date: str = pa.Field(
+        nullable=True,
+        str_matches=PARTIAL_DATE,
+        description="when the registry first posted the record (a real date, never after tomorrow UTC: a row "
+        "breaking that is quarantined)",
+    )
+    last_update_date: str = pa.Field(
+        nullable=True,
+        str_matches=PARTIAL_DATE,
+        description="the registry's last update post date (the incremental watermark; a real date, never "
+        "after tomorrow UTC)",
+    )
+    has_results: bool = pa.Field(
+        nullable=True, description="results posted (NULL when the response did not say)"
+    )
+    source_url: str = pa.Field(str_startswith="https://", description="the record's public page")
+    content_hash: pl.UInt64 = pa.Field(
+        description="hash of everything parsed from the record plus the parser's fingerprint; drives the "
+        "merge"
+    )
     fetch_seq: int
 
     @pa.check("first_posted_date", "last_update_date", name="real_date_not_in_future")
@@ -195,17 +245,39 @@ class Trial(pa.DataFrameModel):
 
 
 class TrialSite(_TrialChild):
-    site_index: int = pa.Field(ge=1)
-    facility: str = pa.Field(nullable=True)
-    city: str = pa.Field(nullable=True)
-    state: str = pa.Field(nullable=True)
-    zip: str = pa.Field(nullable=True)
-    country_name: str = pa.Field(nullable=False)
-    country_code: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{2}$")
-    region: str = pa.Field(nullable=True, isin=REGIONS)
-    latitude: float = pa.Field(nullable=True, in_range={"min_value": -90, "max_value": 90})
-    longitude: float = pa.Field(nullable=True, in_range={"min_value": -180, "max_value": 180})
-    site_status: str = pa.Field(nullable=True, isin=SITE_STATUSES)
+    """One row per site of a trial. EUCTR and ICTRP name countries, not facilities: their rows are one per
+    country of a record, with facility, city, state, zip, coordinates and site_status NULL."""
+
+    site_index: int = pa.Field(ge=1, description="1-based position of the site in the registry record")
+    facility: str = pa.Field(nullable=True, description="facility name")
+    city: str = pa.Field(nullable=True, description="city, as registered")
+    state: str = pa.Field(nullable=True, description="state or province, as registered")
+    zip: str = pa.Field(nullable=True, description="postal code, as registered")
+    country_name: str = pa.Field(
+        nullable=False,
+        description="the country as the registry spells it (`South Korea`, `Turkey (Türkiye)`)",
+    )
+    country_code: str = pa.Field(
+        nullable=True,
+        str_matches=r"^[A-Z]{2}$",
+        description="ISO 3166-1 alpha-2, never NULL: a name that does not map goes to `quarantine` instead",
+    )
+    region: str = pa.Field(
+        nullable=True, isin=REGIONS, description="region of the country (from `countries`), never NULL"
+    )
+    latitude: float = pa.Field(
+        nullable=True,
+        in_range={"min_value": -90, "max_value": 90},
+        description="the registry's geocode of the city: latitude",
+    )
+    longitude: float = pa.Field(
+        nullable=True,
+        in_range={"min_value": -180, "max_value": 180},
+        description="the registry's geocode of the city: longitude",
+    )
+    site_status: str = pa.Field(
+        nullable=True, isin=SITE_STATUSES, description="recruitment status of the site"
+    )
 
     @pa.check("country_name", name="country_maps_to_iso")
     def country_maps_to_iso(cls, data: PolarsData) -> pl.LazyFrame:
@@ -215,31 +287,68 @@ class TrialSite(_TrialChild):
 
 
 class TrialIntervention(_TrialChild):
-    intervention_index: int = pa.Field(ge=1)
-    intervention_type: str = pa.Field(nullable=True, isin=INTERVENTION_TYPES)
-    name: str = pa.Field(nullable=True)
-    description: str = pa.Field(nullable=True)
-    other_names: pl.List(pl.Utf8)
+    """One row per intervention of a trial record."""
+
+    intervention_index: int = pa.Field(ge=1, description="1-based position in the record")
+    intervention_type: str = pa.Field(
+        nullable=True,
+        isin=INTERVENTION_TYPES,
+        description="`BIOLOGICAL`, `GENETIC`, `DRUG`, `DEVICE`, `PROCEDURE`, ... (NULL when not given)",
+    )
+    name: str = pa.Field(nullable=True, description="intervention name")
+    description: str = pa.Field(nullable=True, description="intervention description")
+    other_names: pl.List(pl.Utf8) = pa.Field(description="other names (codes, brand names)")
 
 
 class TrialCondition(_TrialChild):
-    condition: str = pa.Field(str_length={"min_value": 1})
+    """One row per condition of a trial record."""
+
+    condition: str = pa.Field(
+        str_length={"min_value": 1},
+        description="a condition as registered (duplicates within a trial collapsed)",
+    )
 
 
 class TrialSponsor(_TrialChild):
-    name: str = pa.Field(str_length={"min_value": 1})
-    sponsor_class: str = pa.Field(nullable=True, isin=SPONSOR_CLASSES)
-    role: str = pa.Field(isin=["lead", "collaborator"])
+    """One row per sponsor or collaborator of a trial record."""
+
+    name: str = pa.Field(str_length={"min_value": 1}, description="sponsor or collaborator name")
+    sponsor_class: str = pa.Field(
+        nullable=True, isin=SPONSOR_CLASSES, description="same classes as `trials.lead_sponsor_class`"
+    )
+    role: str = pa.Field(isin=["lead", "collaborator"], description="`lead` or `collaborator`")
     # Only registries that give it (EUCTR B.1.3.4); optional so ctgov need not emit it.
-    country_name: Optional[str] = pa.Field(nullable=True)  # noqa: UP045 - pandera reads Optional
+    country_name: Optional[str] = pa.Field(  # noqa: UP045 - pandera reads Optional
+        nullable=True,
+        description="the sponsor's country where the registry gives it (EUCTR B.1.3.4 / B.4.2, CTIS the "
+        "primary sponsor's first address); NULL elsewhere",
+    )
 
 
 class TrialId(_TrialChild):
-    other_id: str = pa.Field(str_length={"min_value": 1})
-    id_type: str = pa.Field(isin=ID_TYPES)
-    declared_type: str = pa.Field(nullable=True)
-    domain: str = pa.Field(nullable=True)
-    raw_id: str
+    """One row per other identifier a trial record declares; each registry number found in a value is one row
+    (`trial_numbers()`)."""
+
+    other_id: str = pa.Field(
+        str_length={"min_value": 1},
+        description="the identifier; for `EUDRACT`, `CTIS` and `NCT` the bare number extracted from the text",
+    )
+    id_type: str = pa.Field(
+        isin=ID_TYPES,
+        description="`EUDRACT`, `CTIS`, `NCT` (an alias NCT id), `UTN` (WHO Universal Trial Number), "
+        "`ORG_STUDY_ID` (sponsor's protocol id), `REGISTRY`, `NIH`, `FDA`, `VA`, `CDC`, `AHRQ`, `SAMHSA`, "
+        "`OTHER_GRANT`, `OTHER`. Typed by the id's own shape first (EudraCT `YYYY-NNNNNN-CC`, CTIS "
+        "`YYYY-5NNNNN-CC-NN`, `NCTnnnnnnnn`), because registries often type them `OTHER`",
+    )
+    declared_type: str = pa.Field(
+        nullable=True,
+        description="the type the registry declared (`OTHER`, `REGISTRY`, `EUDRACT_NUMBER`, `ORG_STUDY_ID`, "
+        "`NCT_ALIAS`, ...)",
+    )
+    domain: str = pa.Field(
+        nullable=True, description="the registry's domain text for the id (e.g. the issuing body)"
+    )
+    raw_id: str = pa.Field(description="the id as registered")
 
 
 TABLE_MODELS: dict[str, type[pa.DataFrameModel]] = {

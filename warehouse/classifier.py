@@ -190,11 +190,20 @@ def read_cell_source_defaults(path: Path = CELL_SOURCE_DEFAULTS_FILE) -> list[di
     return rows
 
 
+CELL_SOURCE_DEFAULTS_SQL = """
+-- Grain: one row per modality that has a documented default cell source (key: modality), from
+-- warehouse/rules/cell_source_defaults.csv, installed with the rules.
+-- Columns:
+--   modality: a modality label (docs/classifier.md)
+--   cell_source: the cell source a trial of that modality gets when no text or named product says it
+--   reason: why that is the default (shown as `cell_source_evidence`)
+CREATE OR REPLACE TABLE cell_source_defaults
+    (modality VARCHAR PRIMARY KEY, cell_source VARCHAR, reason VARCHAR)
+"""
+
+
 def install_cell_source_defaults(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        "CREATE OR REPLACE TABLE cell_source_defaults "
-        "(modality VARCHAR PRIMARY KEY, cell_source VARCHAR, reason VARCHAR)"
-    )
+    con.execute(CELL_SOURCE_DEFAULTS_SQL)
     con.executemany(
         "INSERT INTO cell_source_defaults VALUES (?, ?, ?)",
         [[row["modality"], row["cell_source"], row["reason"]] for row in read_cell_source_defaults()],
@@ -214,11 +223,35 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+CLASSIFIER_RULES_HEADER = """
+-- Grain: one row per classifier rule (key: rule_id), from warehouse/rules/modality_rules.csv and
+-- products.csv, rebuilt on every load. Method and labels: docs/classifier.md.
+-- Columns:
+--   rule_id: the rule's id (`product_<id>...` for the rules made from the named-product table, which rank
+--     first)
+--   kind: `modality`, `target`, `cell_source` or `role` (label = `cgt_role`, read from titles only); `mask`
+--     (disease names removed before the modality scan) and `context` (the administration words) are helper
+--     rows that label nothing
+--   field: which inputs the rule reads: `text`, `summary`, `text+summary`, `flags`, `intervention`
+--     (intervention texts only) or `intervention+context` (intervention texts, and titles that name an
+--     administration)
+--   pattern: the RE2 pattern, matched against lower-cased text
+--   label: what the rule assigns (a modality, an antigen, a cell source, a role)
+--   cell_source: the cell source a modality rule implies, if any
+--   delivery: `ex vivo` or `in vivo`, when the rule implies one
+--   note: why the rule exists; for product rules, the product's name and public source
+--   rule_order: priority (file order; the first rule that fires wins)
+--   rules_version: the version line of modality_rules.csv
+CREATE OR REPLACE TABLE classifier_rules
+"""
+
+
 def install_classifier(con: duckdb.DuckDBPyConnection, rules: Rules | None = None) -> None:
     """Create classifier_rules, the hit-finding macros and the classify_items() table macro."""
     rules = rules or read_rules()
     con.execute(
-        "CREATE OR REPLACE TABLE classifier_rules ("
+        CLASSIFIER_RULES_HEADER.strip()
+        + " ("
         + ", ".join(f"{c} VARCHAR" for c in COLUMNS)
         + ", rule_order INTEGER, rules_version VARCHAR)"
     )

@@ -35,6 +35,7 @@ from warehouse.connect import (
     is_refused,
     table_columns,
 )
+from warehouse.dictionary import comment_warehouse
 from warehouse.runs import USABLE_WATERMARK, StagedRun, latest_watermark
 
 __all__ = [  # the writer, and what callers long imported from here
@@ -90,6 +91,7 @@ def load_runs(
                 + "\n  - ".join(problems)
             )
         build_models(con)
+        comment_warehouse(con)  # the data dictionary, where analysts query
         if first:
             con.commit()
             con.execute("CHECKPOINT")  # everything in the one file, so moving it moves everything
@@ -222,14 +224,31 @@ def _remove_database(db_path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+COUNTRIES_SQL = """
+-- Grain: one row per country (key: country_code), from the seed warehouse/seeds/countries.csv, rebuilt on
+-- every load.
+--
+-- Region choices: North America is the US, Canada and their territories (Puerto Rico, US Virgin Islands,
+-- Guam, American Samoa, Northern Mariana Islands), Bermuda, Greenland and Saint Pierre and Miquelon:
+-- the FDA's and Health Canada's jurisdictions. Latin America includes Mexico, Central America and the
+-- Caribbean. Europe includes Russia, Türkiye, and the Caucasus (Armenia, Azerbaijan, Georgia). Middle
+-- East & Africa includes Israel, Iran and the Gulf states. Asia-Pacific includes Central and South Asia
+-- and Oceania. Registry spellings are mapped by `warehouse/seeds/country_aliases.csv` and pycountry;
+-- `scripts/build_country_seed.py` regenerates the seed.
+-- Columns:
+--   country_code: ISO 3166-1 alpha-2 (all 249) plus `XK` (Kosovo)
+--   name: common English name
+--   region: `North America`, `Latin America`, `Europe`, `Middle East & Africa`, `Asia-Pacific`
+--     (`Antarctica` for AQ)
+CREATE OR REPLACE TABLE countries AS
+SELECT country_code, name, region FROM read_csv(?, header = true, all_varchar = true)
+"""
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for path in sorted((WAREHOUSE_DIR / "ddl").glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
-    con.execute(
-        "CREATE OR REPLACE TABLE countries AS "
-        "SELECT country_code, name, region FROM read_csv(?, header = true, all_varchar = true)",
-        [str(SEEDS_DIR / "countries.csv")],
-    )
+    con.execute(COUNTRIES_SQL, [str(SEEDS_DIR / "countries.csv")])
     install_classifier(con)
 
 

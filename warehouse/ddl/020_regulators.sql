@@ -1,31 +1,32 @@
 -- Regulator tables (public contract: docs/data-contract.md, "## Regulators"). One parent row per
 -- agency decision on a product (regulatory_records, keyed by record_id = "<source>:<agency id>"),
 -- split by outcome into approvals and applications_not_granted, which carry the same record_id.
+-- Column meanings: the pandera models in schemas/approvals.py (rendered in docs/data-contract.md).
 CREATE TABLE IF NOT EXISTS regulatory_records (
-    record_id VARCHAR,            -- key
-    agency VARCHAR,               -- FDA, EMA, PMDA, MFDS, NMPA, HC, TGA, MHRA, SWISSMEDIC (seeds/agencies.csv)
-    outcome VARCHAR,              -- approved or not_granted
-    agency_record_no VARCHAR,     -- EMEA/H/C/NNNNNN, STN, ... as the agency prints it
-    source_kind VARCHAR,          -- scraped, fetched or curated
+    record_id VARCHAR,
+    agency VARCHAR,
+    outcome VARCHAR,
+    agency_record_no VARCHAR,
+    source_kind VARCHAR,
     source_url VARCHAR,
-    note VARCHAR,                 -- the agency's own category where it has one (Swissmedic: Heilmittelcode)
+    note VARCHAR,
     content_hash UBIGINT,
     run_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS approvals (
-    record_id VARCHAR,            -- key: approval_id (= record_id)
+    record_id VARCHAR,
     approval_id VARCHAR,
     agency VARCHAR,
-    country_code VARCHAR,         -- the agency's jurisdiction (EU for EMA)
+    country_code VARCHAR,
     region VARCHAR,
     brand_name VARCHAR,
     active_substance VARCHAR,
-    common_name VARCHAR,          -- INN / proper / common name where the agency prints one apart
+    common_name VARCHAR,
     holder VARCHAR,
-    approval_date VARCHAR,        -- original approval in that jurisdiction: YYYY, YYYY-MM or YYYY-MM-DD
+    approval_date VARCHAR,
     approval_type VARCHAR,
-    status VARCHAR,               -- authorised, withdrawn, expired, lapsed, revoked, suspended, unknown
-    status_date VARCHAR,          -- when it stopped being authorised, where published
+    status VARCHAR,
+    status_date VARCHAR,
     indication VARCHAR,
     agency_record_no VARCHAR,
     source_kind VARCHAR,
@@ -33,7 +34,7 @@ CREATE TABLE IF NOT EXISTS approvals (
     run_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS applications_not_granted (
-    record_id VARCHAR,            -- key: application_id (= record_id)
+    record_id VARCHAR,
     application_id VARCHAR,
     agency VARCHAR,
     country_code VARCHAR,
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS applications_not_granted (
     active_substance VARCHAR,
     common_name VARCHAR,
     holder VARCHAR,
-    decision VARCHAR,             -- refused, application_withdrawn, withdrawn_from_rolling_review
+    decision VARCHAR,
     decision_date VARCHAR,
     indication VARCHAR,
     agency_record_no VARCHAR,

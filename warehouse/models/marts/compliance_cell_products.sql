@@ -13,6 +13,14 @@
 -- tissue bank', else 'other biologic' (vaccines, allergenics, in vitro diagnostics, unnamed HCT/P firms).
 -- A firm that sells unapproved cell products under a name saying none of this, and that is not
 -- curated, is missed: see docs/sources.md, "fda_compliance", for the measured list.
+-- Columns:
+--   *: as in compliance_actions
+--   action_year: year of `action_date`
+--   is_cell_product: the action is against an unapproved cell-based product (by name pattern or curated firm)
+--   cell_product_basis: `name pattern` or `curated firm`; NULL when not
+--   category: `cell-based product`, `reproductive tissue`, `blood or plasma`, `IRB or investigator`, `eye or tissue
+--     bank`, `other biologic`
+--   evidence: for a curated firm: the product FDA named and the https page
 WITH curated_firms (firm_name, product, source_url) AS (
     VALUES
     ('Liveyon Labs Inc', 'umbilical cord blood products PURE and PURE PRO',

@@ -2,6 +2,8 @@
 -- match: one name is the other plus words). These are never counted as CGT sites; a reviewer confirms
 -- one by adding the firm's spelling to warehouse/curated/organisation_aliases.csv (with the https page
 -- stating the ownership), which makes the pair an 'alias' match on the next build.
+-- Columns:
+--   *: as in establishment_matches
 SELECT
     organisation_id,
     organisation_name,

@@ -22,6 +22,26 @@
 -- (organisation_sure_sites shows how many sites an organisation has).
 -- fda_compliance_actions, last_fda_compliance_action: FDA compliance actions (warning letters,
 -- injunctions, seizures) on the site's FEI, of any product type; 0 and NULL when none or no FEI.
+-- Columns:
+--   establishment_id, fei_number, firm_name, registrant_name, country_code, region, us_state_code, operations: from
+--     `establishments`
+--   makes: operations include MANUFACTURE, API MANUFACTURE or STERILIZE
+--   tests: operations include ANALYSIS
+--   site_role: `manufacture`, else `testing`, else `other`
+--   organisation_id: the CGT organisation (`sponsor_organisations`, or a holder's own)
+--   organisation_name: its name
+--   organisation_cgt_trials: CGT trials it sponsors
+--   organisation_cgt_products: CGT products it holds an approval of
+--   matched_on: `firm`, `registrant` or `firm and registrant`
+--   match_kind: `exact key`, `alias`, `token prefix`: the strongest that matched
+--   confidence: `sure` for exact key and alias, `unsure` for token prefix
+--   evidence: every name of that strongest kind: which field, which spelling of the organisation
+--   organisation_sure_sites: sure establishments of the organisation
+--   counts_as_cgt_site: sure, and makes or tests
+--   fda_compliance_actions: compliance actions of any product type on the site's FEI; 0 when none
+--   last_fda_compliance_action: the date of the latest of them; NULL when none
+--   is_best_match: the establishment's strongest pair, then the organisation with most CGT trials and products: count
+--     establishments on it
 WITH cgt_sponsors AS (
     SELECT organisations.sponsor_key AS name_key, organisations.organisation_id,
         organisations.organisation_name, 'sponsor name' AS name_kind,

@@ -8,6 +8,14 @@
 -- (candidate_product_ids lists them); 'duplicate' when another row gives the same product, site and
 -- role under another spelling (kept: the row naming an active substance, then the shorter brand). Only 'matched' rows are published;
 -- the others are listed for review, never dropped or guessed. evidence: which key reached which product.
+-- Columns:
+--   *: as in curated_manufacturing_sites
+--   product_id: the product the row names, when `matched`; else NULL
+--   match_status: `matched` (exactly one product), `unmatched` (none), `ambiguous` (two or more), `duplicate` (the
+--     same product x site x role as another row under another spelling; kept: the row with an active substance,
+--     then the shorter brand)
+--   candidate_product_ids: the products the lookups reached
+--   evidence: the key that reached each product
 WITH seed AS (
     SELECT *, normalised_name(active_substance) AS substance_key, normalised_brand(brand_name) AS brand_key
     FROM curated_manufacturing_sites

@@ -3,6 +3,13 @@
 -- product, with that product's display_name and the region of the site's country (seeds/countries.csv).
 -- as_of: the year the source page states the fact. Rows that matched no product or two are in
 -- manufacturing_site_review, not here.
+-- Columns:
+--   *: as in curated_manufacturing_sites
+--   product_id: the product (joins `products`)
+--   display_name: the product's `display_name`
+--   region: region of `country_code` (`seeds/countries.csv`)
+--   as_of: the page's year (INTEGER): a site can have closed or changed hands since
+--   match_evidence: how the row was matched to its product
 SELECT
     matched.product_id,
     products.display_name,

@@ -2,6 +2,13 @@
 -- products first approved in that region that year, each counted once, in the region of every
 -- agency that approved it. A product's first approval in a region is its earliest dated approval there
 -- (two agencies on the same date: the first by name).
+-- Columns:
+--   region: the region of the approving agency
+--   approval_year: the year of the product's first dated approval in the region (NULL: no agency there published a
+--     date)
+--   new_products: products whose earliest dated approval in that region fell in that year
+--   agencies: the agencies that approved them there, `, `-joined
+--   product_names: their `display_name`s, `; `-joined in order
 WITH firsts AS (
     SELECT matches.product_id, decisions.region,
         arg_min(decisions.decision_year, (decisions.decision_date_low, decisions.decision_year))

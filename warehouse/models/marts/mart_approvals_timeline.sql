@@ -3,6 +3,14 @@
 -- expired, lapsed, revoked or suspended; unknown), and applications refused or withdrawn that year.
 -- Counts decisions after precedence (stg_regulatory_decisions), one per agency and product record,
 -- of CGT products only (products.is_cgt: not the siRNA drugs an agency files as gene therapy).
+-- Columns:
+--   agency: the agency
+--   decision_year: the year of the decision (NULL: no date published)
+--   approvals: approvals granted that year
+--   authorised_now: of those, still authorised
+--   no_longer_authorised: of those, withdrawn, expired, lapsed, revoked or suspended
+--   status_unknown: of those, status not published
+--   not_granted: applications refused or withdrawn that year
 SELECT
     agency,
     decision_year,

@@ -6,6 +6,18 @@
 -- by_name_pattern and by_curated_firm split actions by the rule that kept them. One concrete measure of
 -- how FDA polices unproven cell therapies; it says nothing of other regulators, of untitled letters
 -- (not in the export) or of firms whose name does not show their products.
+-- Columns:
+--   year: year of the actions
+--   country_code: ISO 3166-1 alpha-2 of the firm's country; NULL when the export gives none
+--   country: the country as published
+--   region: the country's region
+--   state: US state or territory as published; NULL outside the US
+--   action_type: Warning Letter, Injunction, Seizure
+--   actions: compliance-action rows (one per case and FEI)
+--   firms: distinct legal names
+--   by_name_pattern: of the actions, those kept by the name pattern
+--   by_curated_firm: those kept as a curated firm
+--   firm_names: the legal names, sorted, `; `-separated
 SELECT
     action_year AS "year",
     country_code,

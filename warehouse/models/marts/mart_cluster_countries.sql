@@ -17,6 +17,31 @@
 -- marts count these; follow-up and population trials are counted apart. cell_source_basis: how the cell source
 -- is known (explicit, named product, default); enrollment: the preferred record's that gives one (planned or
 -- actual patients, the whole trial's, in every country row).
+-- Columns:
+--   cluster_id: the cluster (`trial_clusters.cluster_id`)
+--   country_code: ISO 3166-1 alpha-2; NULL for the row of a cluster none of whose records lists a site
+--   country: the country's name; NULL as `country_code`
+--   region: the country's region; NULL as `country_code`
+--   start_year: from the preferred record, else the next record in preference order that gives it
+--   phase: as `start_year`
+--   is_active: as `start_year`, ignoring `UNKNOWN` statuses
+--   is_industry_led: as `start_year`
+--   sites: the most sites any one record lists in that country (0 on the no-site row)
+--   modality, cell_source, target: the classification of the cluster's preferred CGT record, else of its preferred
+--     record
+--   lead_sponsor: the preferred record's that names one
+--   lead_sponsor_class: that record's sponsor class
+--   end_year: completion year, else primary completion year
+--   overall_status: the preferred record's known status
+--   is_started: not withdrawn and not yet recruiting (an unknown status counts as started): what the activity marts
+--     count in `trials_started`
+--   registrations: the registrations the cluster counts once (distinct `registry_cluster_id` of its records): 1, or
+--     more when probable duplicates were merged into it
+--   cgt_role: the `trial_classification.cgt_role` of the record the modality comes from; NULL when not CGT
+--   counts_as_development: not CGT, or CGT as the investigational product: what the activity marts count
+--   cell_source_basis: how the cell source is known (`explicit`, `named product`, `default`)
+--   enrollment: the preferred record's that gives one (planned or actual patients, the whole trial's, in every country
+--     row)
 WITH member AS (
     SELECT clusters.cluster_id, clusters.preference, clusters.registry_cluster_id, trials.*, classes.is_cgt, classes.modality,
         classes.cell_source, classes.target, classes.cgt_role, classes.cell_source_basis,

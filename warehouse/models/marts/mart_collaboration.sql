@@ -8,6 +8,18 @@
 -- single-country sites), split by rule in the sponsor_region_by_* columns; sponsored_from_elsewhere: of
 -- those, trials whose sponsor's region is not this row's region. Counts add up over years, not over
 -- regions (a trial with sites in two regions is in both).
+-- Columns:
+--   region: the region
+--   start_year: the trials' start year
+--   trials: CGT trials (clusters) with a site in the region that started that year
+--   multi_region_share: share with sites in two or more regions (`multi_region_trials / trials`)
+--   countries_per_trial: mean countries per trial, anywhere (`countries_total / trials`)
+--   sponsor_region_known: trials whose lead sponsor's organisation has a known region (any `country_rule` but
+--     `unknown`)
+--   sponsored_from_elsewhere: of those, the sponsor's region is not the row's region
+--   multi_region_trials: trials with sites in two or more regions
+--   countries_total: their countries (anywhere) summed
+--   sponsor_region_by_curated, sponsor_region_by_registry_address, sponsor_region_by_own_site, sponsor_region_by_single_country_sites: `sponsor_region_known` split by rule
 WITH cgt AS (
     SELECT * FROM mart_cluster_countries
     WHERE modality <> 'not CGT' AND counts_as_development AND region IS NOT NULL

@@ -17,6 +17,35 @@
 -- sites: per trial and country, the most sites any one of its records lists there.
 -- approvals: CGT products first approved that year by the country's own agency (FDA for US, PMDA for
 -- JP, ...); EMA's EU-wide approvals are counted in mart_regional_activity, not per member state.
+-- Columns:
+--   country_code: the country, ISO 3166-1 alpha-2; NULL on the row of trials none of whose records lists a site
+--   country: the country's name (NULL as `country_code`)
+--   region: the country's region (NULL as `country_code`)
+--   start_year: year the trials started (NULL: no record of the trial gives a start date; these trials are counted on
+--     their own row, never dropped)
+--   modality: the trials' primary modality (`trial_classification`, see docs/classifier.md); part of the grain:
+--     summing `trials_started`, `trials_active` and `sites` over `modality` gives country x year figures;
+--     `industry_share` must be recomputed, not summed
+--   trials_started: distinct trials with a site in the country that started that year: **withdrawn and
+--     not-yet-recruiting trials are not counted here** (status unknown counts as started)
+--   trials_active: of those, trials whose status is active now (see `stg_trials.is_active`)
+--   trials_not_yet_recruiting: trials not yet recruiting, counted apart (their start year is planned)
+--   trials_withdrawn: trials withdrawn before enrolling anyone, counted apart
+--   sites: the started trials' sites in the country
+--   industry_share: share of those trials with an industry lead sponsor (0 to 1); NULL on approval-only rows
+--   industry_trials: the numerator of `industry_share`: trials with an industry lead sponsor. Re-aggregate a share as
+--     `sum(industry_trials) / sum(trials_started)`, never by averaging `industry_share`
+--   distinct_sponsors: distinct lead sponsors of those trials (cannot be summed across rows)
+--   approvals: CGT products first approved that year, with that modality, by the country's own agency (FDA: US, PMDA:
+--     JP, MFDS: KR, NMPA: CN, ...); EMA's EU-wide approvals are not assigned to member states. A row may carry
+--     approvals and no trials (`trials_started` 0)
+--   duplicate_registrations: further registrations of the row's started trials merged into them as probable duplicates
+--     (`registrations` - 1, each cluster once per row); `trials_started + duplicate_registrations` is what
+--     `trials_started` would be without the rule
+--   trials_follow_up: started CGT trials whose `cgt_role` is `follow-up` (long-term follow-up of patients treated
+--     earlier), not in `trials_started`
+--   trials_population: started CGT trials whose `cgt_role` is `population` (supportive care, drugs for CAR-T
+--     recipients, registries), not in `trials_started`
 WITH trials AS (
     SELECT
         country_code,

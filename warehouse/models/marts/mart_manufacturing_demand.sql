@@ -17,6 +17,23 @@
 --     not on their words; default_cell_source_share = trials_cell_source_default / trials_active.
 -- year NULL: trials with no start year (their totals only; nothing per year). trials_without_enrollment: trials
 -- that give no enrolment, counted in trials_active but adding no patients.
+-- Columns:
+--   region: NULL: trials that list no site
+--   year: a year the trials are active (NULL: trials with no start year; totals only)
+--   manufacturing_model: see `manufacturing_model(modality, cell_source)`
+--   trials_active: investigational CGT trials (clusters, withdrawn left out) active that year with a site in the region
+--   planned_patients: sum of enrolment x the trial's site share in the region
+--   patients_per_year: sum of enrolment x site share / the trial's active years (NULL on the undated row)
+--   patient_batches_per_year: per-patient model only: one patient-specific batch per patient, = `patients_per_year`;
+--     NULL for batch models
+--   trials_without_enrollment: trials that give no enrolment (counted, adding no patients)
+--   trials_assumed_end: trials with no completion date whose active years are assumed (3 years, or to `as_of_year` if
+--     still active)
+--   trials_cell_source_default: trials whose cell source (so their model) is the documented default
+--   default_cell_source_share: `trials_cell_source_default / trials_active`
+--   is_projection: year after `as_of_year`: planned
+--   as_of_year: the latest last-update year among the trials (no dependence on the build date)
+--   is_estimate: always true
 WITH as_of AS (
     SELECT max(try_cast(left(last_update_date, 4) AS INTEGER)) AS as_of_year FROM trials
 ),

@@ -7,6 +7,24 @@
 -- source_urls: the pages stating it, in order. registered_cgt_org_sites: FDA-registered establishments of
 -- organisations that sponsor CGT trials or hold CGT licences (registered_manufacture / registered_testing by the
 -- operations they register); they belong to a CGT-active organisation, which does not mean they make a CGT product.
+-- Columns:
+--   region: the region
+--   country_code: the country
+--   country: its name
+--   commercial_sites: distinct curated sites (by name) in the country
+--   sites_cell_processing: of those, sites doing cell processing
+--   sites_vector_manufacture: sites making viral vector
+--   sites_other_manufacture: sites doing drug substance, drug product, fill/finish or unspecified manufacture
+--   sites_testing_release: sites testing or releasing batches (a site may do several steps: these do not add up)
+--   products_made: distinct approved products with a site there
+--   per_patient_products: of those, products made per patient
+--   product_names: their `display_name`s, ` | `-joined in order
+--   source_urls: the pages that state it, space-separated, in order
+--   registered_cgt_org_sites: FDA-registered establishments of organisations that sponsor CGT trials or hold CGT
+--     licences (sure matches in `establishment_matches` that count as a CGT site, each once); a country with
+--     registered establishments and no curated site has a row with the curated counts 0
+--   registered_manufacture: of those, registering a manufacturing operation
+--   registered_testing: of those, registering analysis (testing)
 WITH sites AS (
     SELECT manufacturing_sites.*, products.is_per_patient
     FROM manufacturing_sites

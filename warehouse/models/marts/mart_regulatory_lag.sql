@@ -7,6 +7,21 @@
 -- mart_regulatory_lag_by_agency, pair summaries in mart_regulatory_lag_pairs.
 -- Ties on a date are broken the same way everywhere: the day-precise date first, then by value (or
 -- agency name), so the date, its precision and its agency always come from one row.
+-- Columns:
+--   product_id: the product
+--   canonical_name, brand_names: as in `products`
+--   first_agency: the agency of its earliest dated approval anywhere
+--   first_date: that approval's date
+--   fda_approval_date, ema_approval_date, pmda_approval_date: the agency's original approval date
+--   fda_lag_days, ema_lag_days, pmda_lag_days: days after the first approval (NULL unless both dates are known to the
+--     day, and when no other agency has a dated approval: it was not "approved there first with lag 0")
+--   fda_source_kind: fetched, scraped or curated: where the FDA row came from
+--   fda_not_granted, ema_not_granted, pmda_not_granted: the agency's refusal or withdrawn application (decision), if
+--     any
+--   fda_not_granted_date, ema_not_granted_date, pmda_not_granted_date: its date
+--   other_approvals: other agencies as `AGENCY date (+N days)`
+--   display_name: as in `products`
+--   approving_agencies: how many agencies approved it
 WITH decisions AS (
     SELECT matches.product_id, decisions.*
     FROM product_matches AS matches

@@ -3,6 +3,18 @@
 -- approval, or a date is not known to the day). days_vs_fda: signed days against FDA's approval of
 -- the same product (negative = approved before FDA; NULL for FDA itself or without both dates to the
 -- day). Ties on a date: the day-precise date first, then by value (the rule of the lag mart).
+-- Columns:
+--   product_id: the product
+--   display_name: as in `products`
+--   agency: the approving agency
+--   approval_date: its original approval date
+--   is_day_precise: the date is known to the day
+--   first_agency: the agency of the product's first dated approval anywhere
+--   days_after_first: 0 for the first agency; NULL when no other agency has a dated approval or a date is not known to
+--     the day
+--   days_vs_fda: signed: the agency's date minus FDA's, negative = before FDA; NULL for FDA itself or without both dates
+--     to the day
+--   source_kind: fetched, scraped or curated: where the agency's row came from
 WITH approved AS (
     SELECT matches.product_id, decisions.agency,
         coalesce(

@@ -5,6 +5,16 @@
 -- other did not (any date), so a pair's coverage is never read from its lags alone. The median and
 -- quartiles are over products_both products and cannot be averaged across pairs: recompute them from
 -- mart_regulatory_lag_by_agency.
+-- Columns:
+--   agency_a, agency_b: the pair, `agency_a` before `agency_b` by name
+--   approved_by_both: products both approved
+--   products_both: of those, with both dates known to the day
+--   median_lag_days, q1_lag_days, q3_lag_days: signed, agency_b's date minus agency_a's, over `products_both` products
+--     (cannot be averaged across pairs)
+--   a_first: products agency_a approved first
+--   b_first: products agency_b approved first
+--   only_a: products agency_a approved and agency_b did not
+--   only_b: products agency_b approved and agency_a did not
 WITH approved AS (
     SELECT DISTINCT product_id, agency, approval_date, is_day_precise
     FROM mart_regulatory_lag_by_agency

@@ -10,6 +10,22 @@
 -- count rows of mart_cluster_countries (trial x country); a tie goes to the first by name. cgt_trials
 -- equals trials (kept for the contract). hq_country_code / hq_region: the organisation's country by
 -- country_rule (docs/organisations.md).
+-- Columns:
+--   region: the region
+--   sponsor_rank: rank by trials within the region (ties share a rank)
+--   lead_sponsor: the organisation's name
+--   sponsor_class: the registry class of most of its rows
+--   trials: CGT trials (clusters) it leads with a site in the region
+--   trials_active: of those, active now
+--   cgt_trials: equals `trials` (kept for the contract)
+--   top_modality: its most frequent modality there
+--   countries: distinct countries of those trials in the region
+--   first_start_year, last_start_year: the earliest and latest start year of those trials
+--   organisation_id: the parent organisation
+--   org_type: `industry`, `academic_or_hospital`, `government`, `other`
+--   hq_country_code, hq_region: the organisation's country and region by `country_rule`
+--   country_rule: how its country is known (docs/organisations.md)
+--   sponsor_names: the registry spellings merged into the row, ` | `-separated
 WITH cgt AS (
     SELECT clusters.*, orgs.organisation_id, orgs.organisation_name, orgs.org_type,
         orgs.country_code AS hq_country_code, orgs.region AS hq_region, orgs.country_rule

@@ -5,6 +5,15 @@
 -- product is known (docs/sources.md says which), so no product is dropped. is_cross_region: made outside the
 -- region where patients receive it. per_patient_products: of those, products made per patient (the autologous
 -- model, product_manufacturing), whose cells travel from the patient to the site and back.
+-- Columns:
+--   approval_region: a region where an agency approved the product (`product_first_approvals`): patients there can
+--     receive it
+--   manufacturing_region: a region where `manufacturing_sites` lists a site making it (any role but `testing` and
+--     `batch_release`); NULL: no site of the product is known
+--   is_cross_region: made outside the approval region (false on NULL rows)
+--   products: approved CGT products on this route (a product made in two regions is on both routes)
+--   per_patient_products: of those, products made per patient (`product_manufacturing.is_per_patient`)
+--   product_names: their `display_name`s, ` | `-joined in order
 WITH approved AS (
     SELECT DISTINCT product_id, region AS approval_region FROM product_first_approvals
 ),

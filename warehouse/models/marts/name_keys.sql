@@ -3,6 +3,9 @@
 -- a heavy string function: computed once per distinct name here, then joined, instead of once per row in each
 -- model that matches names (a facility repeats across thousands of trials). name_key NULL: a name of only legal
 -- suffixes or punctuation, which matches nothing.
+-- Columns:
+--   name: a sponsor, lead sponsor, site facility, FDA firm or registrant name as written
+--   name_key: `organisation_key(name)`; NULL: a name of only legal suffixes or punctuation
 SELECT "name", organisation_key("name") AS name_key
 FROM (
     SELECT "name" FROM trial_sponsors

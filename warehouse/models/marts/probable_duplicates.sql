@@ -12,6 +12,21 @@
 --     but the start date is the same day, enrolment the same, and they share a site and an intervention.
 -- days_apart: start dates (first day of a partial date) apart, NULL when one is not given. shared_*: the
 -- text keys in common, sorted. evidence: the same facts in one line.
+-- Columns:
+--   trial_id: the first record of the pair (`trial_id < linked_trial_id`)
+--   linked_trial_id: the second record
+--   rule: `same_sponsor` (same `registration_sponsor_key`: the text key without co, ltd, inc, llc, gmbh, corp,
+--     ...) or `same_day_and_site`
+--   title_key: the shared title key (`registration_text_key` of the brief title; macros in
+--     `warehouse/ddl/032_registration_keys.sql`: lower case, `+` read as "plus" and a word-final `-` as "minus"
+--     so "Ph+ B-ALL" and "Ph- B-ALL" stay apart, other punctuation to spaces)
+--   lead_sponsor, linked_lead_sponsor: each record's lead sponsor
+--   start_date, linked_start_date: each record's start date
+--   days_apart: days between the start dates (NULL when a start date is not given)
+--   enrollment, linked_enrollment: each record's enrolment
+--   phase, linked_phase: each record's phase
+--   shared_interventions, shared_conditions, shared_sites: text keys the two have in common, sorted
+--   evidence: the same facts in one line, values in the order trial_id / linked_trial_id
 WITH record AS (
     SELECT
         trials.trial_id,

@@ -3,6 +3,14 @@
 -- published), and the product's modality: the approval_classification of its earliest approval anywhere
 -- that the classifier places (else 'unclassified CGT'; two on the same date: the first by modality, then
 -- cell source). Shared by the activity and manufacturing marts.
+-- Columns:
+--   product_id: the product
+--   country_code: the approving agency's jurisdiction (`EU` for EMA)
+--   region: that jurisdiction's region
+--   agency: the approving agency
+--   approval_year: the year of its first dated approval there (NULL: no date published)
+--   modality: from `approval_classification` of its earliest classified approval
+--   cell_source: as `modality`
 WITH approved AS (
     SELECT matches.product_id, decisions.region, decisions.agency, decisions.country_code,
         decisions.decision_year, decisions.decision_date_low, classes.modality, classes.cell_source

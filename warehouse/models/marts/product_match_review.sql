@@ -3,6 +3,16 @@
 --   generic_substance: its substance names several brands within one agency, so it matched on brand
 --   split_keys: another of its substance keys is what a different product was matched on
 --   brand_elsewhere: its brand name is also a brand of a different product
+-- Columns:
+--   record_id: the decision
+--   agency: its agency
+--   brand_name: its brand
+--   substance: its common name, else active substance
+--   product_id: the product it was matched to
+--   reason: `generic_substance`: matched on brand because its substance names several brands in one agency;
+--     `split_keys`: another of its names is the key of a different product; `brand_elsewhere`: its brand names a
+--     different product
+--   detail: what was found, in words
 WITH matched AS (
     SELECT matches.*, decisions.agency, decisions.brand_name, decisions.brand_key,
         coalesce(decisions.common_name, decisions.active_substance) AS substance

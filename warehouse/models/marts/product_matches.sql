@@ -2,6 +2,14 @@
 -- belongs to and why. A decision joins a product on its most shared specific substance key (ties:
 -- active substance before common name); with none, on its normalised brand name. Unsure cases are
 -- listed in the review mart, never merged by guess.
+-- Columns:
+--   record_id: the decision
+--   approval_id: its approval; NULL for applications not granted
+--   record_kind: `approval` or `application_not_granted`
+--   product_id: the product it belongs to (its `product_id`)
+--   product_key: that product's key
+--   matched_on: `active_substance`, `common_name`, `active_substance_in_brackets` or `brand_name`
+--   evidence: the published name, its key, and how many agencies name it
 WITH ranked AS (
     SELECT *, row_number() OVER (
         PARTITION BY record_id ORDER BY agencies DESC, priority, name_key

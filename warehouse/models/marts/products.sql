@@ -8,6 +8,19 @@
 -- no substance is published or the two are the same. is_cgt: false only when the classifier named every
 -- approval of the product not CGT by a rule (siRNA and antisense drugs Swissmedic files as gene therapy
 -- products, faecal microbiota); a product no rule placed stays in, as an agency listed it as CGT.
+-- Columns:
+--   product_id: `p` + 12 hex digits of md5(product_key)
+--   product_key: `substance:<name key>` or `brand:<brand key>`
+--   canonical_name: the shortest published spelling of the key it was matched on
+--   active_substance: NULL for products known only by brand
+--   brand_names: its brands, `; `-joined in order
+--   agencies: agencies with a decision on it, `, `-joined in order
+--   decisions: decisions matched to it
+--   is_cgt: false when the classifier names every approval of the product not CGT by a rule (siRNA and antisense drugs
+--     Swissmedic files as gene therapy products, faecal microbiota); the regulatory lag marts and the approvals
+--     timeline keep CGT products only
+--   display_name: what a person reads, "Brand (substance)" (e.g. `KYMRIAH (tisagenlecleucel)`); the brand alone when no
+--     substance is published. Used by the report and by the approvals mart's `product_names`
 WITH matched AS (
     SELECT matches.product_id, matches.product_key, decisions.brand_name, decisions.agency,
         decisions.decision_date_low, candidates.name AS key_name,

@@ -14,6 +14,20 @@
 --   'unknown'               none did. An industry sponsor gets a country only from curation: a company
 --                           runs trials far from home, and the registry's address is often an affiliate's.
 -- evidence says what decided it.
+-- Columns:
+--   sponsor_key: `organisation_key` of a `trial_sponsors.name`
+--   sponsor_name: its most written spelling
+--   spellings: every spelling with that key
+--   trials: trials it sponsors (lead or collaborator)
+--   sponsor_class: the most frequent registry class
+--   organisation_id: the curated parent, else the key itself
+--   organisation_name: the parent's name, else `sponsor_name`
+--   org_type: curated, else from the registry class and the name
+--   is_curated: the key names a curated organisation
+--   country_code: the organisation's country by `country_rule`
+--   region: that country's region
+--   country_rule: `curated`, `registry address`, `own site`, `single-country sites`, `unknown`
+--   evidence: what gave the country
 WITH spellings AS (
     SELECT keys.name_key AS sponsor_key, sponsors.trial_id, sponsors."name",
         sponsors.sponsor_class, countries.country_code AS registry_country_code

@@ -3,12 +3,23 @@
 -- registrations). cluster_id is the trial_id of its preferred
 -- record, chosen by (1) a native record before an ICTRP copy (native records are richer),
 -- (2) registry preference: ctgov (facility-level sites, structured fields), ctis, euctr,
--- then the WHO primary registries in the order listed below, (3) trial_id. preference is
+-- then the WHO primary registries (jprn, chictr, cris, ctri, anzctr, drks, isrctn, omon, irct, pactr, rebec,
+-- tctr, slctr, lbctr, repec, rpcec, itmctr: the order of registry_rank below), (3) trial_id. preference is
 -- that order within the cluster (1 = preferred). registry_cluster_id: the same, walking only the
 -- links of kind registry_number, so the probable-duplicate rule can be left out: count distinct
 -- registry_cluster_id instead of cluster_id. Where they differ, the record's registration was
 -- merged into the cluster as a probable duplicate.
 -- Only linked records walk the graph; every other record is a cluster of its own.
+-- Columns:
+--   cluster_id: the cluster: its preferred record's trial_id
+--   trial_id: the record
+--   is_preferred: the record is its cluster's preferred record (`preference = 1`)
+--   preference: the record's place in its cluster's preference order (1 = preferred)
+--   registry: the record's registry (`trials.registry`)
+--   via_ictrp: the record is an ICTRP record (in `ictrp_records`)
+--   registry_cluster_id: the cluster the record would belong to without the probable-duplicate rule (walking
+--     `registry_number` links only; same preference order). `count(DISTINCT registry_cluster_id)` counts trials without
+--     the rule; a record whose `registry_cluster_id` differs from its `cluster_id` was merged in as a probable duplicate
 WITH RECURSIVE edge AS (
     SELECT trial_id, linked_trial_id, link_kind = 'registry_number' AS by_number FROM trial_links
 ),

@@ -5,6 +5,15 @@
 -- do not cite each other (probable_duplicates: same title key, same sponsor, close start dates, and what
 -- else the records hold); matched_on 'PROBABLE_DUPLICATE', shared_id the title key, evidence the rule
 -- and the facts compared. Filter link_kind = 'registry_number' to leave the duplicate rule out.
+-- Columns:
+--   trial_id: the record
+--   linked_trial_id: the other record
+--   matched_on: the number's kind (`NCT`, `EUDRACT`, `CTIS`, `UTN`, `REGISTRY`), or `PROBABLE_DUPLICATE`
+--   shared_id: the shared number; for a probable duplicate, the title key
+--   evidence: which field of each record holds the number, with the text; for a probable duplicate, the rule and the
+--     facts compared (from `probable_duplicates`)
+--   link_kind: `registry_number` or `probable_duplicate`; `WHERE link_kind = 'registry_number'` leaves the duplicate
+--     rule out
 WITH registry_number AS (
     SELECT
         own.trial_id,

@@ -2,6 +2,11 @@
 -- is made (macro manufacturing_model over modality and cell source, docs/manufacturing.md); is_per_patient: one
 -- batch per patient; cell_source_basis carried through (a per-patient model whose basis is 'default' rests on the
 -- documented default, not on the record's words); cgt_role: investigational, population or follow-up.
+-- Columns:
+--   trial_id: the record
+--   modality, cell_source, cell_source_basis, cgt_role: from `trial_classification`
+--   manufacturing_model: `manufacturing_model(modality, cell_source)`
+--   is_per_patient: one batch per patient
 SELECT
     trial_id,
     modality,

@@ -3,6 +3,14 @@
 -- with its type, country, region, the rule that gave the country (curated, registry address, own site,
 -- single-country sites, unknown) and the evidence; all from sponsor_organisations, matched on
 -- organisation_key(name) (name_keys). A blank sponsor name has no organisation (country_rule 'unknown').
+-- Columns:
+--   *: as in sponsor_organisations
+--   trial_id: the trial record
+--   role: `lead` or `collaborator` (as `trial_sponsors`)
+--   sponsor_name: the spelling as the record writes it
+--   sponsor_class: the record's sponsor class
+--   is_curated: the spelling names a curated organisation (false when unmatched)
+--   country_rule: as in `sponsor_organisations`; `unknown` when unmatched
 SELECT
     sponsors.trial_id,
     sponsors.role,

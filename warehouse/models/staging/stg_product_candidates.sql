@@ -1,6 +1,18 @@
--- stg_product_candidates: one row per decision x name it could be matched on. A substance key is
+-- Grain: one row per decision x name it could be matched on. A substance key is
 -- "generic" when, within one agency, it names more than one brand (e.g. "HPC, Cord Blood", or a
 -- descriptive common name shared by two cell sheets): it then cannot tell products apart.
+-- Columns:
+--   record_id: the decision (`regulatory_records.record_id`)
+--   agency: the deciding agency
+--   brand_key: `normalised_brand` of the decision's brand
+--   priority: order of the fields when a decision has several keys (1 active_substance, then common_name, then
+--     active_substance_in_brackets)
+--   field: `active_substance`, `common_name` or `active_substance_in_brackets`
+--   name: the name as published
+--   name_key: `normalised_name(name)`: lower case, ™/® and FDA four-letter suffixes dropped, punctuation removed, words
+--     sorted
+--   agencies: how many agencies name that key
+--   is_generic: the key names more than one brand within one agency
 WITH names AS (
     SELECT record_id, agency, brand_key, 1 AS priority, 'active_substance' AS field,
         trim(unnest(string_split(active_substance, ';'))) AS name

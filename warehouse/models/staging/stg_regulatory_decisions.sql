@@ -1,9 +1,20 @@
--- stg_regulatory_decisions: one row per agency decision on a product (approval or application not
+-- Grain: one row per agency decision on a product (approval or application not
 -- granted), after precedence. Of the rows of one agency naming the same product, the agency's own file
 -- wins (fetched: EMA's report, FDA's Purple Book), then its scraped pages (fda_cgt), then our curated
 -- transcription; the rows that lose stay in their tables. Same product: the same agency number (FDA
 -- BLA/STN), the same normalised brand, or the same normalised substance when neither row names another
 -- brand and the winning source has one row for that substance (eight cord-blood BLAs share one name).
+-- Precedence in full: docs/sources.md, "Precedence".
+-- Columns:
+--   *: as in approvals
+--   record_kind: `approval` or `application_not_granted`
+--   decision_date: the approval date, or the date the application was refused or withdrawn
+--   status: the approval's status, or the application's decision
+--   brand_key: `normalised_brand(brand_name)`
+--   substance_key: `normalised_name` of the common name, else the active substance
+--   decision_date_low: first day the partial date can mean
+--   is_day_precise: the date is known to the day
+--   decision_year: year of `decision_date`
 WITH decisions AS (
     SELECT record_id, 'approval' AS record_kind, agency, country_code, region, brand_name,
         active_substance, common_name, holder, approval_date AS decision_date, status, source_kind,

@@ -1,10 +1,17 @@
--- stg_trial_classifier_input: the texts the modality classifier reads, one row per trial x text. Fields, in
+-- Grain: the texts the modality classifier reads, one row per trial x text. Fields, in
 -- this order: 'intervention' (type: name | description | other names, per intervention; the type, where the
 -- registry gives one, lower-cased as in 'biological: ...' or 'diagnostic test: ...', so rules can tell a product
 -- from a procedure on a sample), 'keywords', 'title' (brief title), 'official_title', 'conditions', 'summary'
 -- (the brief summary: read only where the fields above give no label, a catch-all one or no target) and 'flags'
 -- (EUCTR ATIMP flags as tokens, in a fixed order the flag rules rely on). Keywords and conditions give targets
 -- and cell sources but never a modality (docs/classifier.md).
+-- Columns:
+--   item_id: the trial record (`trial_id`)
+--   field: `intervention`, `keywords`, `title` (brief title only), `official_title` (when registered and different),
+--     `conditions` (joined by ` | `), `summary` (brief summary) or `flags`. An `intervention` text starts with the
+--     registry's intervention type where there is one, lower-cased (`biological: mesenchymal stem cells`,
+--     `diagnostic test: ...`)
+--   text: the text the classifier reads
 SELECT trial_id AS item_id, 'intervention' AS field,
     concat_ws(': ', lower(replace(intervention_type, '_', ' ')),
         concat_ws(' | ', "name", description, nullif(array_to_string(other_names, ' | '), ''))) AS text

@@ -1,4 +1,11 @@
--- stg_trial_sites: one row per trial site, with its trial's start year, status and sponsor class.
+-- Grain: one row per trial site, with its trial's start year, status and sponsor class.
+-- Columns:
+--   trial_id: the trial
+--   site_index: as in `trial_sites`
+--   country_code: the site's country, ISO 3166-1 alpha-2
+--   country: the country's name (`countries`)
+--   region: the country's region
+--   start_year, phase, is_active, is_industry_led: the trial's (`stg_trials`)
 SELECT
     sites.trial_id,
     sites.site_index,
