@@ -520,7 +520,7 @@ def docs() -> None:
     \b
     Examples:
       cgt-atlas docs data-contract           rewrite docs/data-contract.md
-      cgt-atlas docs data-contract --check   exit 1 if the committed file is out of date
+      cgt-atlas docs data-contract --check   exit 1 if the file is out of date
     """
 
 
