@@ -78,6 +78,27 @@ def _interrupted(signum: int, command: str | None) -> NoReturn:
     sys.exit(128 + signum)
 
 
+def _stdout_closed() -> bool:
+    """Whether our own output's reader went away (`cgt-atlas sql ... | head`), not some other pipe."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        # the write end of a pipe whose reader has closed polls as an error
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError):  # stdout closed or not a file (a test's captured output)
+        return False
+
+
+def _reader_gone() -> NoReturn:
+    """Stop quietly, as Unix tools do when the command reading their output has what it wanted: exit 141
+    (SIGPIPE) with nothing printed, and no second error when Python flushes stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(128 + signal.SIGPIPE)
+
+
 class AtlasGroup(click.Group):
     """Every failure reaches the user as error: and next:, with no traceback unless -v."""
 
@@ -93,6 +114,8 @@ class AtlasGroup(click.Group):
                 _interrupted(signum, ctx.invoked_subcommand)
             if not isinstance(error, Exception):
                 raise
+            if isinstance(error, BrokenPipeError) and _stdout_closed():
+                _reader_gone()
             if _verbose():
                 traceback.print_exc()
             if isinstance(error, AtlasError):
@@ -314,11 +337,18 @@ def sources() -> None:
       cgt-atlas sources
       cgt-atlas refresh --source ctgov --source ema
     """
+    import shutil
+    import textwrap
+
     from cgt_atlas.sources import SOURCES
 
     width = max(len(name) for name in SOURCES)
+    columns = max(shutil.get_terminal_size((100, 24)).columns, width + 30)
     for name, module in SOURCES.items():
-        click.echo(f"{name:{width}}  {module.DESCRIPTION}")
+        lines = textwrap.wrap(module.DESCRIPTION, columns - width - 2) or [""]
+        click.echo(f"{name:{width}}  {lines[0]}")
+        for line in lines[1:]:
+            click.echo(f"{'':{width}}  {line}")
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -151,3 +152,22 @@ def test_every_query_the_readme_shows_runs(warehouse_db: Path, query_text: str) 
     """A new user copies these first: a renamed column must fail here, not in their terminal."""
     result = CliRunner().invoke(app, ["sql", "--db", str(warehouse_db), "-f", "csv", query_text])
     assert result.exit_code == 0, result.output
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(warehouse_db: Path) -> None:
+    """`cgt-atlas sql ... | head` is ordinary use: no error, no traceback, exit 141 like other Unix tools."""
+    import shutil
+    import subprocess
+
+    command = shutil.which("cgt-atlas") or str(Path(sys.executable).parent / "cgt-atlas")
+    process = subprocess.Popen(
+        [command, "sql", "--db", str(warehouse_db), "-f", "csv", "select * from range(1000000)"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline() == b"range\n"
+    process.stdout.close()  # the reader has what it wanted
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141, stderr
+    assert stderr == ""
