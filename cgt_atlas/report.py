@@ -340,7 +340,13 @@ def build_report(db_path: Path) -> str:
             FROM mart_cluster_countries WHERE {CGT_CLUSTERS}
             """
         ).fetchall()[0]
-        products = con.sql("SELECT count(*) FROM products").fetchall()[0][0]
+        approved, not_approved = con.sql(
+            """
+            SELECT count(*) FILTER (WHERE product_id IN (SELECT product_id FROM product_first_approvals)),
+                count(*) FILTER (WHERE product_id NOT IN (SELECT product_id FROM product_first_approvals))
+            FROM products WHERE is_cgt
+            """
+        ).fetchall()[0]
         duplicates = con.sql(
             "SELECT count(*) FROM trial_clusters WHERE registry_cluster_id <> cluster_id AND "
             "registry_cluster_id = trial_id"
@@ -367,7 +373,8 @@ def build_report(db_path: Path) -> str:
         f"<div class='kpi'><b>{totals[0]:,}</b><span>investigational CGT trials (all years)</span></div>"
         f"<div class='kpi'><b>{totals[1]:,}</b><span>CGT trials active now</span></div>"
         f"<div class='kpi'><b>{totals[2]}</b><span>countries with a CGT trial site</span></div>"
-        f"<div class='kpi'><b>{products}</b><span>approved or refused CGT products</span></div></div>",
+        f"<div class='kpi'><b>{approved}</b><span>CGT products approved by at least one agency"
+        f"{f' ({not_approved} more refused or withdrawn only)' if not_approved else ''}</span></div></div>",
         _scope(fresh, version, duplicates, no_site, undated),
         _figure(
             "world-map",
