@@ -261,14 +261,19 @@ def build_report(db_path: Path) -> str:
             GROUP BY country ORDER BY trials DESC, country LIMIT 15
             """,
         )
+        # Each trial once per parent (mart_sponsors counts it in every region it has a site in, which suits a
+        # per-region ranking but would add a global trial up once per region here).
         sponsors = _rows(
             con,
-            """
-            SELECT lead_sponsor AS sponsor, region, trials FROM mart_sponsors
-            WHERE lead_sponsor IN (
-                SELECT lead_sponsor FROM mart_sponsors GROUP BY lead_sponsor
-                ORDER BY sum(trials) DESC, lead_sponsor LIMIT 15)
-            ORDER BY sponsor, region
+            f"""
+            SELECT orgs.organisation_name AS sponsor,
+                coalesce(orgs.region, 'headquarters not known') AS headquarters,
+                count(DISTINCT clusters.cluster_id)::INT AS trials
+            FROM mart_cluster_countries AS clusters
+            JOIN name_keys AS keys ON keys."name" = clusters.lead_sponsor
+            JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = keys.name_key
+            WHERE {CGT_CLUSTERS}
+            GROUP BY ALL ORDER BY trials DESC, sponsor LIMIT 15
             """,
         )
         approvals = _rows(
@@ -442,12 +447,13 @@ def build_report(db_path: Path) -> str:
                 "trials",
                 "Top 15 parent sponsors by CGT trials",
                 "CGT trials",
-                "region",
-                REGION_COLOURS,
-                sort_by_total=True,
+                "headquarters",
+                {**REGION_COLOURS, "headquarters not known": "#999999"},
             ),
-            "Lead sponsors mapped to their parent organisation (mart_sponsors); a trial counts in each "
-            "region it has a site in, so the bar sums regions.",
+            "Lead sponsors mapped to their parent organisation (Kite to Gilead, Juno and Celgene to "
+            "Bristol Myers Squibb; sponsor_organisations); each trial counts once. Colour: the region of "
+            "the organisation's headquarters (docs/organisations.md). Where a sponsor's trials run: "
+            "mart_sponsors (per region) and mart_collaboration.",
         ),
         _figure(
             "approvals-timeline",
