@@ -328,6 +328,41 @@ def status(fmt: str, db: Path | None) -> None:
         emit(columns, rows, OutputFormat(fmt), title=title)
 
 
+FIND_TRIAL_HINT = (
+    "find the id: cgt-atlas sql \"select trial_id, title from trials where title ilike '%words%'\""
+)
+
+
+@app.command()
+@click.argument("trial_id")
+@format_option
+@db_option
+def explain(trial_id: str, fmt: str, db: Path | None) -> None:
+    """Why one trial is counted as it is: its record, its modality, cell source and role with the rule and
+    the words each fired on, the other registrations of the same trial and what links them, how the marts
+    count it, its sponsors' organisations and its manufacturing model.
+
+    \b
+    Examples:
+      cgt-atlas explain NCT03271632
+      cgt-atlas explain ChiCTR2000031868 -f json
+      cgt-atlas sql "select trial_id from trials where title ilike '%BCMA%'"
+    """
+    from cgt_atlas.output import emit_sections
+    from warehouse.explain import UnknownTrial, explain_trial
+
+    try:
+        sections = explain_trial(db or default_db_path(), trial_id)
+    except UnknownTrial as error:
+        _fail(
+            error,
+            "find the id: cgt-atlas sql \"select trial_id, title from trials where title ilike '%words%'\"",
+        )
+    except AtlasError as error:
+        _fail(error)
+    emit_sections(sections, OutputFormat(fmt))
+
+
 @app.command()
 def sources() -> None:
     """List the sources refresh knows, with what each fetches.

@@ -35,20 +35,46 @@ def natural_width(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
     return sum(widths) + TABLE_PADDING * len(columns) + 1
 
 
-def records_text(columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int) -> str:
+def records_text(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int, numbered: bool = True
+) -> str:
     """Rows as records, one `column  value` line per column (psql's expanded display): what a table
     too wide for the terminal reads as, instead of every cell folded into a narrow column."""
     label_width = min(max((len(column) for column in columns), default=0), width // 3)
     value_width = max(width - label_width - 2, 10)
     lines = []
     for number, row in enumerate(rows, start=1):
-        lines.append(f"-[ record {number} ]".ljust(min(width, 40), "-"))
+        if numbered:
+            lines.append(f"-[ record {number} ]".ljust(min(width, 40), "-"))
         for column, value in zip(columns, row, strict=True):
             wrapped = textwrap.wrap(_text(value), value_width, break_on_hyphens=False) or [""]
             label = column if len(column) <= label_width else column[: label_width - 1] + "…"
             lines.append(f"{label:<{label_width}}  {wrapped[0]}")
             lines.extend(" " * (label_width + 2) + part for part in wrapped[1:])
     return "\n".join(lines)
+
+
+def emit_sections(
+    sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]], fmt: OutputFormat
+) -> None:
+    """Titled sections, one after another; as a table, a one-row section reads as `column  value` lines."""
+    if fmt is not OutputFormat.table:
+        for title, columns, rows in sections:
+            emit(columns, rows, fmt, title=title)
+        return
+    from rich.console import Console
+
+    console = Console()
+    for title, columns, rows in sections:
+        console.print(f"[bold]{title}[/bold]", highlight=False)
+        if len(rows) == 1:
+            text = records_text(columns, rows, console.width, numbered=False)
+            console.print(text, markup=False, highlight=False, soft_wrap=True)
+        elif rows:
+            emit(columns, rows, fmt)
+        else:
+            console.print("(none)", highlight=False)
+        console.print()
 
 
 def emit(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat, title: str = "") -> None:

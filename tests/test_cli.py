@@ -171,3 +171,28 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(warehouse_db: Path) 
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 141, stderr
     assert stderr == ""
+
+
+def test_explain_shows_why_a_trial_is_counted_as_it_is(warehouse_db: Path) -> None:
+    (trial_id,) = query(warehouse_db, "SELECT trial_id FROM trials ORDER BY trial_id LIMIT 1")[0]
+    result = CliRunner().invoke(app, ["explain", trial_id, "--db", str(warehouse_db)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    titles = ("the record", "classification", "registrations of the same trial", "how the marts count it")
+    for title in titles:
+        assert any(line.startswith(title) for line in lines), title
+    (modality, rule) = query(
+        warehouse_db,
+        f"SELECT modality, modality_rule FROM trial_classification WHERE trial_id = '{trial_id}'",
+    )[0]
+    assert re.search(rf"^modality +{re.escape(modality)}$", result.output, re.M)
+    assert re.search(rf"^modality_rule +{re.escape(rule)}$", result.output, re.M)
+    as_json = CliRunner().invoke(app, ["explain", trial_id, "--db", str(warehouse_db), "-f", "json"])
+    assert as_json.exit_code == 0 and f'"trial_id": "{trial_id}"' in as_json.output
+
+
+def test_explain_an_unknown_trial_says_how_to_find_one(warehouse_db: Path) -> None:
+    result = CliRunner().invoke(app, ["explain", "NCT00000000", "--db", str(warehouse_db)])
+    assert result.exit_code == 1
+    assert "no trial 'NCT00000000'" in result.output and "title ilike" in result.output
