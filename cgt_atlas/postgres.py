@@ -131,6 +131,32 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str) -> Iterator[tuple]:
             yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
 
 
+def _carry_comments(
+    duck: duckdb.DuckDBPyConnection, pg: psycopg.Connection, table: str, target: sql.Identifier
+) -> None:
+    """The data dictionary travels with the data: the grain and column meanings each load writes into the
+    warehouse as comments become PostgreSQL comments, which BI tools show beside tables and fields. Sent
+    as one batch: one round trip per table, not per column."""
+    statements = [
+        sql.SQL("COMMENT ON TABLE {} IS {}").format(target, sql.Literal(comment))
+        for (comment,) in duck.execute(
+            "SELECT comment FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main' "
+            "AND nullif(comment, '') IS NOT NULL",
+            [table],
+        ).fetchall()
+    ]
+    statements += [
+        sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(target, sql.Identifier(column), sql.Literal(comment))
+        for column, comment in duck.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' "
+            "AND nullif(comment, '') IS NOT NULL",
+            [table],
+        ).fetchall()
+    ]
+    if statements:
+        pg.execute(sql.SQL("; ").join(statements))
+
+
 def copy_table(duck: duckdb.DuckDBPyConnection, pg: psycopg.Connection, table: str, schema: str) -> int:
     """Create schema.table on the server and COPY the DuckDB table's rows into it; returns the rows."""
     columns, query = _select(duck, table)
@@ -143,6 +169,7 @@ def copy_table(duck: duckdb.DuckDBPyConnection, pg: psycopg.Connection, table: s
             ),
         )
     )
+    _carry_comments(duck, pg, table, target)
     rows = 0
     with pg.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(target)) as copy:
         for row in _rows(duck, query):

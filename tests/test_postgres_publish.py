@@ -156,6 +156,32 @@ def test_every_mart_and_dimension_arrives_with_the_same_rows(warehouse: Path, ta
     }
 
 
+def test_the_data_dictionary_arrives_as_postgresql_comments(warehouse: Path, target: str) -> None:
+    """BI tools show a table's grain and a column's meaning from the comments publish writes."""
+    postgres.publish(warehouse, target)
+    [(table_comment,)] = _pg(
+        target, "SELECT obj_description('cgt_atlas.mart_sponsors'::regclass, 'pg_class')"
+    )
+    assert table_comment and table_comment.lower().startswith("one row per region")
+    column_comments = dict(
+        _pg(
+            target,
+            "SELECT a.attname, col_description(a.attrelid, a.attnum) FROM pg_attribute a "
+            "WHERE a.attrelid = 'cgt_atlas.mart_sponsors'::regclass AND a.attnum > 0",
+        )
+    )
+    assert all(column_comments.values()), [name for name, comment in column_comments.items() if not comment]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        [(duck_comment,)] = con.sql(
+            "SELECT comment FROM duckdb_columns() "
+            "WHERE table_name = 'mart_sponsors' AND column_name = 'trials'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert column_comments["trials"] == duck_comment
+
+
 def test_types_map_to_postgresql_and_back(tmp_path: Path, target: str) -> None:
     db = tmp_path / "types.duckdb"
     con = duckdb.connect(str(db))
