@@ -130,6 +130,26 @@ def test_a_named_product_gives_its_modality_target_and_source_from_the_product_t
     assert products and all("https://" in row["note"] for row in products)
 
 
+@pytest.mark.parametrize(
+    ("text", "modality", "target", "source"),
+    [
+        ("Biological: Lomecel-B", "non-genetically-modified cell therapy", None, "allogeneic"),
+        ("UB-VV400 | Rapamycin", "in vivo CAR", "CD22", "in vivo"),
+        ("Genetic: SRP-9001", "AAV gene therapy", None, "in vivo"),
+        ("ONCOS-102 and pemetrexed", "oncolytic virus", None, "not applicable"),
+        ("TAEST16001 cells", "TCR-T", "NY-ESO-1", "autologous"),
+        ("CTX310 infusion", "gene editing", None, "in vivo"),
+    ],
+)
+def test_code_only_products_of_every_modality_are_named(
+    text: str, modality: str, target: str | None, source: str
+) -> None:
+    """Records that give only a company code (rules 2026.12.6 widened the table beyond CAR-T)."""
+    got = classify_texts([("x", text)])["x"]
+    assert (got["modality"], got["target"], got["cell_source"]) == (modality, target, source)
+    assert got["modality_rule"].startswith("product_")
+
+
 def test_a_product_row_without_a_public_source_is_refused(tmp_path: Path) -> None:
     table = tmp_path / "products.csv"
     table.write_text(

@@ -105,7 +105,7 @@ def _classify(texts: list[tuple[str, str]]) -> dict:
         ),
         (
             [
-                ("intervention", "biological: ITIL-306"),
+                ("intervention", "biological: XYZ-306"),  # a code the product table does not know
                 (
                     "summary",
                     "Patients receive an infusion of autologous TILs after lymphodepleting chemotherapy.",

@@ -241,7 +241,8 @@ def test_a_packages_link_off_swissmedics_site_is_not_followed(tmp_path: Path) ->
         ("Qalsody | tofersenum", "not CGT", "oligonucleotide"),
         ("Nusinersen intrathecal", "not CGT", "oligonucleotide"),
         ("faeces humanae allogenicae", "not CGT", "faecal_microbiota"),
-        ("Casgevy | exagamglogenum autotemcelum", "gene editing", "gene_editing_ex_vivo"),
+        ("exagamglogenum autotemcelum", "gene editing", "gene_editing_ex_vivo"),
+        ("Casgevy | exagamglogenum autotemcelum", "gene editing", "product_casgevy"),  # brand: product table
         ("Tisagenlecleucel in patients whose disease may worsen", "CAR-T", "car_inn"),  # 'worsen' is no ASO
     ],
 )
