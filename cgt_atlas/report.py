@@ -378,8 +378,8 @@ def build_report(db_path: Path) -> str:
         f"<div class='kpi'><b>{totals[0]:,}</b><span>investigational CGT trials (all years)</span></div>"
         f"<div class='kpi'><b>{totals[1]:,}</b><span>CGT trials active now</span></div>"
         f"<div class='kpi'><b>{totals[2]}</b><span>countries with a CGT trial site</span></div>"
-        f"<div class='kpi'><b>{approved}</b><span>CGT products approved by at least one agency"
-        f"{f' ({not_approved} more refused or withdrawn only)' if not_approved else ''}</span></div></div>",
+        f"<div class='kpi'><b>{approved}</b><span>CGT products approved by an agency"
+        f"{f' (+{not_approved} refused or withdrawn)' if not_approved else ''}</span></div></div>",
         _scope(fresh, version, duplicates, no_site, undated),
         _figure(
             "world-map",
