@@ -514,6 +514,19 @@ def run(db: Path, host: str, port: int, on_ready: Callable[[], None] = lambda: N
     """Check the port and the warehouse first, so either failure is an error: line, not a traceback."""
     check_port(host, port)
     app = build_app(db)
+    _quiet_server(app)
     on_ready()
     # no version check: it would ask dash-version.plotly.com for the latest release
     app.run(host=host, port=port, debug=False, dev_tools_disable_version_check=True)
+
+
+def _quiet_server(app: Dash) -> None:
+    """One line says where the dashboard is (on_ready); Flask's banner, its development-server warning (this
+    serves one person on 127.0.0.1, read-only) and a log line per request would bury it. Errors still show."""
+    import logging
+
+    import flask.cli
+
+    flask.cli.show_server_banner = lambda *args, **kwargs: None
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    app.logger.setLevel(logging.WARNING)
