@@ -23,51 +23,13 @@
 --   region: the country's region (NULL as `country_code`)
 --   start_year: year the trials started (NULL: no record of the trial gives a start date; these trials are counted on
 --     their own row, never dropped)
---   modality: the trials' primary modality (`trial_classification`, see docs/classifier.md); part of the grain:
---     summing `trials_started`, `trials_active` and `sites` over `modality` gives country x year figures;
---     `industry_share` must be recomputed, not summed
---   trials_started: distinct trials with a site in the country that started that year: **withdrawn and
---     not-yet-recruiting trials are not counted here** (status unknown counts as started)
---   trials_active: of those, trials whose status is active now (see `stg_trials.is_active`)
---   trials_not_yet_recruiting: trials not yet recruiting, counted apart (their start year is planned)
---   trials_withdrawn: trials withdrawn before enrolling anyone, counted apart
---   sites: the started trials' sites in the country
 --   industry_share: share of those trials with an industry lead sponsor (0 to 1); NULL on approval-only rows
---   industry_trials: the numerator of `industry_share`: trials with an industry lead sponsor. Re-aggregate a share as
---     `sum(industry_trials) / sum(trials_started)`, never by averaging `industry_share`
---   distinct_sponsors: distinct lead sponsors of those trials (cannot be summed across rows)
 --   approvals: CGT products first approved that year, with that modality, by the country's own agency (FDA: US, PMDA:
 --     JP, MFDS: KR, NMPA: CN, ...); EMA's EU-wide approvals are not assigned to member states. A row may carry
 --     approvals and no trials (`trials_started` 0)
---   duplicate_registrations: further registrations of the row's started trials merged into them as probable duplicates
---     (`registrations` - 1, each cluster once per row); `trials_started + duplicate_registrations` is what
---     `trials_started` would be without the rule
---   trials_follow_up: started CGT trials whose `cgt_role` is `follow-up` (long-term follow-up of patients treated
---     earlier), not in `trials_started`
---   trials_population: started CGT trials whose `cgt_role` is `population` (supportive care, drugs for CAR-T
---     recipients, registries), not in `trials_started`
+--   *: as in activity_trial_counts
 WITH trials AS (
-    SELECT
-        country_code,
-        min(country) AS country,
-        min(region) AS region,
-        start_year,
-        modality,
-        count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started) AS trials_started,
-        count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started AND is_active) AS trials_active,
-        count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND overall_status = 'NOT_YET_RECRUITING')
-            AS trials_not_yet_recruiting,
-        count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND overall_status = 'WITHDRAWN') AS trials_withdrawn,
-        count(DISTINCT cluster_id) FILTER (WHERE is_started AND cgt_role = 'follow-up') AS trials_follow_up,
-        count(DISTINCT cluster_id) FILTER (WHERE is_started AND cgt_role = 'population') AS trials_population,
-        coalesce(sum(sites) FILTER (WHERE counts_as_development AND is_started), 0)::BIGINT AS sites,
-        count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started AND is_industry_led) AS industry_trials,
-        round(count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started AND is_industry_led)
-            / nullif(count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started), 0), 4) AS industry_share,
-        count(DISTINCT lead_sponsor) FILTER (WHERE counts_as_development AND is_started) AS distinct_sponsors,
-        coalesce(sum(registrations - 1) FILTER (WHERE counts_as_development AND is_started), 0)::BIGINT AS duplicate_registrations
-    FROM mart_cluster_countries
-    GROUP BY country_code, start_year, modality
+    SELECT * EXCLUDE (key_kind, phase) FROM activity_trial_counts WHERE key_kind = 'country'
 ),
 approved AS (
     SELECT firsts.country_code, countries."name" AS country, countries.region,
