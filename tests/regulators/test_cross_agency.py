@@ -61,6 +61,26 @@ def test_kymriah_is_one_product_across_five_agencies(warehouse: duckdb.DuckDBPyC
     assert {"EMA", "PMDA"} <= set(dates)
 
 
+def test_a_brand_with_a_fuller_substance_elsewhere_stays_one_product(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    """EMA's MACI is "autologous cultured chondrocytes", FDA's MACI the same "on porcine collagen
+    membrane", and FDA's older Carticel is "Autologous Cultured Chondrocytes": the brand and the fuller
+    substance make MACI one product across both agencies, and Carticel stays apart (matching on the bare
+    substance merged EMA's MACI into Carticel)."""
+    products = dict(
+        warehouse.sql(
+            "SELECT brand_names, agencies FROM products "
+            "WHERE brand_names ILIKE '%maci%' OR brand_names ILIKE '%carticel%'"
+        ).fetchall()
+    )
+    assert products == {"Maci": "EMA, FDA", "Carticel Sm Service": "FDA"}
+    [(matched_on,)] = warehouse.sql(
+        "SELECT matched_on FROM product_matches WHERE record_id = 'ema:EMEA/H/C/002522'"
+    ).fetchall()
+    assert matched_on == "brand_and_substance"
+
+
 def test_sirna_drugs_swissmedic_files_as_gene_therapy_are_not_cgt(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:

@@ -4,7 +4,8 @@
 -- and on the key of its brand (normalised_brand), both against the agencies' decisions and the
 -- product each decision was matched to. match_status: 'matched' when the two lookups together reach
 -- exactly one product, or when several but only one is reached by both keys (the brand and the substance agree:
--- MACI's brand also names a second, substance-less product record); 'unmatched' when they reach none; 'ambiguous' when they reach two or more
+-- MACI's substance, autologous cultured chondrocytes, also names FDA's older Carticel); 'unmatched' when they reach none;
+-- 'ambiguous' when they reach two or more
 -- (candidate_product_ids lists them); 'duplicate' when another row gives the same product, site and
 -- role under another spelling (kept: the row naming an active substance, then the shorter brand). Only 'matched' rows are published;
 -- the others are listed for review, never dropped or guessed. evidence: which key reached which product.
