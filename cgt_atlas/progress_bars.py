@@ -24,6 +24,8 @@ class BarReporter:
         self.tasks: dict[str, int] = {}
 
     def advance(self, counter: str, amount: int = 1, total: int | None = None) -> None:
+        if not self.tasks:  # the display starts with the first count: a run that fails before prints nothing
+            self.progress.start()
         if counter not in self.tasks:
             self.tasks[counter] = self.progress.add_task(counter, total=total)
         task_id = self.tasks[counter]
@@ -35,10 +37,10 @@ class BarReporter:
         self.progress.console.print(message)
 
     def stop(self) -> None:
-        self.progress.stop()
+        if self.tasks:
+            self.progress.stop()
 
     def __enter__(self) -> BarReporter:
-        self.progress.start()
         self._previous = use_reporter(self)
         return self
 
@@ -49,4 +51,4 @@ class BarReporter:
         tb: TracebackType | None,
     ) -> None:
         use_reporter(self._previous)
-        self.progress.stop()
+        self.stop()

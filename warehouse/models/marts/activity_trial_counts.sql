@@ -71,3 +71,4 @@ SELECT
     END::BIGINT AS duplicate_registrations
 FROM placed
 GROUP BY GROUPING SETS ((country_code, start_year, modality), (region, start_year, phase, modality))
+ORDER BY key_kind, country_code, region, start_year, phase, modality
