@@ -355,8 +355,9 @@ def test_curated_parents_cover_what_was_measured_of_industry_cgt_trials(replay_w
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 506 of 699 (72.4%): the remaining sponsors, mostly Chinese, have no public https "
-    "page stating their headquarters found yet (docs/organisations.md, 'Not covered')",
+    reason="measured 507 of 702 (72.2%) after four curation passes: the remaining sponsors, mostly "
+    "Chinese, have no public https page stating their headquarters or owner found yet "
+    "(docs/organisations.md, 'Not covered')",
 )
 def test_curated_parents_cover_at_least_90_percent_of_industry_cgt_trials(replay_warehouse: Path) -> None:
     covered, industry = _industry_coverage(replay_warehouse)
