@@ -163,7 +163,13 @@ def _update(
     """The main callback with no filter but the given country, year range and undated choice."""
     return _callback(
         server,
-        [("map", "figure"), ("trials-heading", "children"), ("trials", "data"), ("trials", "page_current")],
+        [
+            ("map", "figure"),
+            ("trials-heading", "children"),
+            ("trials", "data"),
+            ("trials", "tooltip_data"),
+            ("trials", "page_current"),
+        ],
         [
             ("region", "value", None),
             ("modality", "value", None),
@@ -202,6 +208,9 @@ def test_the_map_callback_answers_with_country_shapes_and_a_trial_table(server: 
     )  # no plotly geo: no CDN topojson
     first = answer["trials"]["data"][0]
     assert re.fullmatch(r"\[NCT\d+\]\(https://clinicaltrials\.gov/study/NCT\d+\)", first["trial_id"])
+    # hovering a modality says which rule gave it, as `cgt-atlas explain` does
+    why = answer["trials"]["tooltip_data"][0]["modality"]["value"]
+    assert why.startswith("rule ") and "cell source" in why or why.startswith("rule no_rule_fired")
 
 
 def test_the_default_view_counts_every_trial_and_undated_ones_can_be_left_out(

@@ -227,6 +227,21 @@ def _records(rows: list[dict], links: dict[str, str] | None = None) -> list[dict
     return records
 
 
+def _why(trial: dict) -> dict:
+    """A trial's modality cell on hover: the rule that gave it and the words it fired on, and its cell source
+    with the basis (the same as `cgt-atlas explain`)."""
+    if not trial.get("modality_rule"):
+        return {}
+    text = f"rule {trial['modality_rule']}"
+    if trial.get("modality_evidence"):
+        text += f", on {trial['modality_evidence']}"
+    if trial.get("cell_source"):
+        text += f"; cell source {trial['cell_source']}"
+        if trial.get("cell_source_basis"):
+            text += f" ({trial['cell_source_basis']})"
+    return {"modality": {"value": text, "type": "text"}}
+
+
 def _data_table(
     name: str,
     columns: list[str],
@@ -464,6 +479,7 @@ def build_app(db: Path) -> Dash:
         Output("map", "figure"),
         Output("trials-heading", "children"),
         Output("trials", "data"),
+        Output("trials", "tooltip_data"),
         Output("trials", "page_current"),
         Input("region", "value"),
         Input("modality", "value"),
@@ -495,7 +511,7 @@ def build_app(db: Path) -> Dash:
         heading = f"Trials{where}: {matching:,}{shown}"
         sites = queries.sites(db, filters, country) if country else None
         records = [{c: r[c] for c in TRIAL_COLUMNS} for r in _records(rows, {"trial_id": "url"})]
-        return world_map(counts, sites, country), heading, records, 0
+        return world_map(counts, sites, country), heading, records, [_why(row) for row in rows], 0
 
     return app
 

@@ -114,7 +114,8 @@ def country_counts(db: Path, filters: Filters) -> list[dict]:
 
 
 def trials(db: Path, filters: Filters, country: str | None = None) -> list[dict]:
-    """The filtered trials (preferred record of each cluster), newest first, with a registry link."""
+    """The filtered trials (preferred record of each cluster), newest first, with a registry link and why the
+    classifier gave its modality and cell source (shown on hover)."""
     where, params = _where(filters, country)
     return _rows(
         db,
@@ -123,8 +124,13 @@ def trials(db: Path, filters: Filters, country: str | None = None) -> list[dict]
                    any_value(m.phase) as phase, any_value(m.modality) as modality,
                    any_value(m.lead_sponsor) as lead_sponsor, any_value(t.registry) as registry,
                    any_value(t.source_url) as source_url, string_agg(distinct m.country, ', ') as countries,
+                   any_value(c.modality_rule) as modality_rule,
+                   any_value(c.modality_evidence) as modality_evidence,
+                   any_value(c.cell_source) as cell_source,
+                   any_value(c.cell_source_basis) as cell_source_basis,
                    count(*) over () as matching
             from mart_cluster_countries m left join trials t on t.trial_id = m.cluster_id
+            left join trial_classification c on c.trial_id = m.cluster_id
             where {where} group by m.cluster_id
             order by start_year desc nulls last, trial_id limit {TRIAL_LIMIT}""",
         params,
