@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES
-from helpers import ingest, query
+from helpers import query, small_warehouse
 
 from cgt_atlas.cli import app
 from cgt_atlas.status_view import human_age, short_run_id
@@ -19,13 +18,7 @@ from cgt_atlas.status_view import human_age, short_run_id
 
 @pytest.fixture(scope="module")
 def warehouse_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("cli")
-    replay = folder / "replay" / "ctgov"
-    replay.mkdir(parents=True)
-    (replay / "page-0001.json").write_bytes((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
-    db = folder / "atlas.duckdb"
-    ingest(replay.parent, db)
-    return db
+    return small_warehouse(tmp_path_factory.mktemp("cli"))
 
 
 def test_help_names_every_command_with_examples() -> None:

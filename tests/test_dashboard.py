@@ -24,8 +24,7 @@ from cgt_atlas.cli import app
 from cgt_atlas.dashboard import queries
 from cgt_atlas.dashboard.app import check_port, country_shapes
 from cgt_atlas.errors import AtlasError
-from tests.conftest import FIXTURES
-from tests.helpers import ingest
+from tests.helpers import EDGE_CASES, small_warehouse
 
 STARTUP_LIMIT = 60.0
 
@@ -36,10 +35,7 @@ UNDATED = "NCT09900004"
 
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("dashboard")
-    replay = folder / "replay" / "ctgov"
-    replay.mkdir(parents=True)
-    page = json.loads((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
+    page = json.loads(EDGE_CASES.read_bytes())
     undated = copy.deepcopy(page["studies"][0])
     undated["protocolSection"]["identificationModule"] = {  # its own ids and title: not the same trial
         "nctId": UNDATED,
@@ -48,10 +44,7 @@ def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     }
     del undated["protocolSection"]["statusModule"]["startDateStruct"]
     page["studies"].append(undated)
-    (replay / "page-0001.json").write_text(json.dumps(page))
-    db = folder / "atlas.duckdb"
-    ingest(replay.parent, db)
-    return db
+    return small_warehouse(tmp_path_factory.mktemp("dashboard"), page=json.dumps(page).encode())
 
 
 def _free_port() -> int:

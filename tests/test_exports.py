@@ -10,8 +10,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES
-from helpers import ingest, query
+from helpers import query, small_warehouse
 
 from cgt_atlas.cli import app
 from cgt_atlas.publish import PROVENANCE_PREFIX, export_marts, model_grain, write_csv
@@ -20,15 +19,7 @@ from cgt_atlas.publish import PROVENANCE_PREFIX, export_marts, model_grain, writ
 @pytest.fixture(scope="module")
 def warehouse_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small warehouse: the two ctgov fixture trials, every model built."""
-    folder = tmp_path_factory.mktemp("exports")
-    replay = folder / "replay" / "ctgov"
-    replay.mkdir(parents=True)
-    (replay / "page-0001.json").write_bytes((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
-    db = folder / "atlas.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CGT_ATLAS_DATA", str(folder / "data"))
-        ingest(replay.parent, db)
-    return db
+    return small_warehouse(tmp_path_factory.mktemp("exports"))
 
 
 def _expected(db: Path) -> dict[str, str]:

@@ -10,8 +10,8 @@ import pytest
 from cgt_atlas import charts
 from cgt_atlas.landing import new_run_id
 from cgt_atlas.report import MEASURED_QUALITY, build_report
-from tests.conftest import FIXTURES, shared_path
-from tests.helpers import ingest
+from tests.conftest import shared_path
+from tests.helpers import small_warehouse
 from tests.registry_helpers import load_replay
 
 CHART_TITLES = (
@@ -50,13 +50,7 @@ def assert_offline_report(page: str) -> None:
 
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("report")
-    replay = folder / "replay" / "ctgov"
-    replay.mkdir(parents=True)
-    (replay / "page-0001.json").write_bytes((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
-    db = folder / "atlas.duckdb"
-    ingest(replay.parent, db)
-    return db
+    return small_warehouse(tmp_path_factory.mktemp("report"))
 
 
 def test_the_report_builds_on_a_small_warehouse(small_db: Path) -> None:

@@ -14,8 +14,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES
-from helpers import ingest
+from helpers import small_warehouse
 
 from cgt_atlas.cli import app
 from cgt_atlas.publish import export_marts
@@ -28,14 +27,7 @@ REFUSED = "cgt-atlas sql only reads the warehouse"
 def warehouse_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small warehouse (two fixture trials, every model built) in its own folder."""
     folder = tmp_path_factory.mktemp("surface")
-    replay = folder / "replay" / "ctgov"
-    replay.mkdir(parents=True)
-    (replay / "page-0001.json").write_bytes((FIXTURES / "ctgov" / "edge_cases.json").read_bytes())
-    db = folder / "warehouse" / "atlas.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CGT_ATLAS_DATA", str(folder / "data"))
-        ingest(replay.parent, db)
-    return db
+    return small_warehouse(folder, folder / "warehouse" / "atlas.duckdb")
 
 
 def _snapshot(*roots: Path) -> dict[str, tuple[int, int]]:
