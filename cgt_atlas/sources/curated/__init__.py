@@ -14,8 +14,6 @@ from pathlib import Path
 import duckdb
 
 from cgt_atlas.errors import PageStructureChanged
-from cgt_atlas.http import PoliteClient
-from cgt_atlas.landing import RawLanding
 from cgt_atlas.regulatory import (
     RECORD_KEY,
     RECORD_TABLES,
@@ -26,8 +24,8 @@ from cgt_atlas.regulatory import (
     regulator_fingerprint,
 )
 from cgt_atlas.settings import WAREHOUSE_DIR
-from cgt_atlas.sources.base import FetchResult, ParsedPages, ProgressCallback
-from cgt_atlas.sources.curated.seeds import land_seeds
+from cgt_atlas.sources.base import ParsedPages
+from cgt_atlas.sources.curated.seeds import seed_fetch
 
 NAME = "curated"
 DESCRIPTION = "Curated approvals from published facts (PMDA, MFDS, NMPA, ...; FDA as fallback)"
@@ -67,15 +65,7 @@ def default_pages() -> list[Path]:
     return sorted(page for page in CURATED_DIR.glob(PAGE_GLOB) if page.name not in others)
 
 
-def fetch(
-    client: PoliteClient,
-    landing: RawLanding,
-    *,
-    since: str | None,
-    on_page: ProgressCallback | None = None,
-) -> FetchResult:
-    """Land a copy of each seed file, so a run can be replayed with the rows it loaded."""
-    return land_seeds(default_pages(), landing, on_page)
+fetch = seed_fetch(default_pages)
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:

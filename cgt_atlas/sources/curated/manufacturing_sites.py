@@ -25,12 +25,10 @@ import duckdb
 import polars as pl
 
 from cgt_atlas.errors import PageStructureChanged
-from cgt_atlas.http import PoliteClient
-from cgt_atlas.landing import RawLanding
 from cgt_atlas.regulatory import clean_text, page_seq
 from cgt_atlas.settings import WAREHOUSE_DIR
-from cgt_atlas.sources.base import FetchResult, ParsedPages, ProgressCallback, parser_fingerprint
-from cgt_atlas.sources.curated.seeds import land_seeds, seed_pages
+from cgt_atlas.sources.base import ParsedPages, parser_fingerprint
+from cgt_atlas.sources.curated.seeds import seed_fetch, seed_pages
 
 NAME = "manufacturing_sites"
 DESCRIPTION = "Curated commercial manufacturing sites of approved CGT products (site, role, country, source)"
@@ -72,15 +70,7 @@ def default_pages() -> list[Path]:
     return seed_pages(SEED_FILES)
 
 
-def fetch(
-    client: PoliteClient,
-    landing: RawLanding,
-    *,
-    since: str | None,
-    on_page: ProgressCallback | None = None,
-) -> FetchResult:
-    """Land a copy of the seed, so a run can be replayed with the rows it loaded."""
-    return land_seeds(default_pages(), landing, on_page)
+fetch = seed_fetch(default_pages)
 
 
 def site_row_id(brand_name: str | None, site_name: str | None, role: str | None) -> str:

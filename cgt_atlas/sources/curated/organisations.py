@@ -17,18 +17,14 @@ import duckdb
 import polars as pl
 
 from cgt_atlas.errors import PageStructureChanged
-from cgt_atlas.http import PoliteClient
-from cgt_atlas.landing import RawLanding
 from cgt_atlas.regulatory import clean_text, page_seq
 from cgt_atlas.settings import SEEDS_DIR, WAREHOUSE_DIR
 from cgt_atlas.sources.base import (
-    FetchResult,
     ParsedPages,
-    ProgressCallback,
     RejectedRecord,
     parser_fingerprint,
 )
-from cgt_atlas.sources.curated.seeds import land_seeds, seed_pages
+from cgt_atlas.sources.curated.seeds import seed_fetch, seed_pages
 
 NAME = "organisations"
 DESCRIPTION = "Curated parent organisations (HQ country, public source) and the sponsor spellings naming them"
@@ -59,15 +55,7 @@ def default_pages() -> list[Path]:
     return seed_pages(SEED_FILES)
 
 
-def fetch(
-    client: PoliteClient,
-    landing: RawLanding,
-    *,
-    since: str | None,
-    on_page: ProgressCallback | None = None,
-) -> FetchResult:
-    """Land a copy of each seed file, so a run can be replayed with the rows it loaded."""
-    return land_seeds(default_pages(), landing, on_page)
+fetch = seed_fetch(default_pages)
 
 
 def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:

@@ -3,8 +3,10 @@ project, so "fetching" them lands a copy of each file, and a run can be replayed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding
 from cgt_atlas.settings import WAREHOUSE_DIR
 from cgt_atlas.sources.base import FetchResult, ProgressCallback
@@ -24,3 +26,20 @@ def land_seeds(pages: list[Path], landing: RawLanding, on_page: ProgressCallback
         if on_page:
             on_page(1, len(pages))
     return FetchResult(pages=landing.pages, rows=0, reported_total=None)
+
+
+def seed_fetch(default_pages: Callable[[], list[Path]]) -> Callable[..., FetchResult]:
+    """A seed source's `fetch`: land a copy of each of its seed files (`default_pages`), so a run can be
+    replayed with the rows it loaded. No network, and `since` is moot: a seed is always read whole."""
+
+    def fetch(
+        client: PoliteClient,
+        landing: RawLanding,
+        *,
+        since: str | None,
+        on_page: ProgressCallback | None = None,
+    ) -> FetchResult:
+        return land_seeds(default_pages(), landing, on_page)
+
+    fetch.__doc__ = seed_fetch.__doc__
+    return fetch
