@@ -18,8 +18,8 @@ from cgt_atlas.staging import split_valid
 from schemas.manufacturing_sites import ROLES
 from schemas.organisations import COUNTRY_CODES
 from tests.conftest import shared_path
+from tests.helpers import query
 from tests.registry_helpers import link_folder, load_replay
-from warehouse.load import connect_reader
 
 HEADER = list(manufacturing_sites.COLUMNS)
 GOOD_URL = "https://example.org/site"
@@ -140,14 +140,6 @@ def test_the_approvals_source_leaves_the_site_seed_to_its_own_source() -> None:
 # --- joining rows to products on a small warehouse ------------------------------------------------
 
 
-def _query(db: Path, sql: str) -> list[tuple]:
-    con = connect_reader(db)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def _load(tmp_path: Path, rows: list[list[str]]) -> Path:
     """The curated approvals (the project seed) and a hand-made site seed, loaded as a refresh does."""
     seed = _write(tmp_path / "seed" / "manufacturing_sites.csv", rows)
@@ -167,17 +159,17 @@ def test_rows_join_one_product_or_are_listed_for_review(tmp_path: Path) -> None:
             _site("NOSUCHBRAND", "nosuchcel", site="Plant N"),
         ],
     )
-    published = _query(db, "SELECT brand_name, site_name, product_id, region FROM manufacturing_sites")
-    kymriah = _query(db, "SELECT product_id FROM products WHERE brand_names ILIKE '%kymriah%'")
+    published = query(db, "SELECT brand_name, site_name, product_id, region FROM manufacturing_sites")
+    kymriah = query(db, "SELECT product_id FROM products WHERE brand_names ILIKE '%kymriah%'")
     assert len(kymriah) == 1
     assert published == [("KYMRIAH", "Plant K", kymriah[0][0], "North America")]
-    review = dict(_query(db, "SELECT site_name || ':' || brand_name, reason FROM manufacturing_site_review"))
+    review = dict(query(db, "SELECT site_name || ':' || brand_name, reason FROM manufacturing_site_review"))
     assert review == {
         "Plant K:Kymriah Suspension for Intravenous Infusion": "duplicate",
         "Plant X:KYMRIAH": "ambiguous",
         "Plant N:NOSUCHBRAND": "unmatched",
     }
-    (candidates,) = _query(
+    (candidates,) = query(
         db, "SELECT len(candidate_product_ids) FROM manufacturing_site_review WHERE reason = 'ambiguous'"
     )[0]
     assert candidates == 2
@@ -189,14 +181,14 @@ def test_an_edited_seed_replaces_the_rows_it_no_longer_holds(tmp_path: Path) -> 
         tmp_path / "seed" / "manufacturing_sites.csv", [_site("KYMRIAH", "tisagenlecleucel", site="New name")]
     )
     load_replay(seed.parent.parent / "replay", db, ["manufacturing_sites"], new_run_id())
-    assert _query(db, "SELECT site_name FROM curated_manufacturing_sites") == [("New name",)]
-    assert _query(db, "SELECT site_name FROM manufacturing_sites") == [("New name",)]
+    assert query(db, "SELECT site_name FROM curated_manufacturing_sites") == [("New name",)]
+    assert query(db, "SELECT site_name FROM manufacturing_sites") == [("New name",)]
 
 
 def test_a_second_load_of_the_same_seed_changes_nothing(tmp_path: Path) -> None:
     db = _load(tmp_path, [_site("KYMRIAH", "tisagenlecleucel")])
     load_replay(tmp_path / "replay", db, ["manufacturing_sites"], new_run_id())
-    changed = _query(
+    changed = query(
         db, "SELECT rows_changed FROM pipeline_runs WHERE source = 'manufacturing_sites' ORDER BY finished_at"
     )
     assert changed == [(1,), (0,)]
@@ -217,13 +209,13 @@ def replay_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_seed_row_joins_exactly_one_product_on_the_replay(replay_warehouse: Path) -> None:
     assert (
-        _query(replay_warehouse, "SELECT brand_name, site_name, reason FROM manufacturing_site_review") == []
+        query(replay_warehouse, "SELECT brand_name, site_name, reason FROM manufacturing_site_review") == []
     )
-    assert _query(replay_warehouse, "SELECT count(*) FROM manufacturing_sites")[0][0] == len(_seed_rows())
+    assert query(replay_warehouse, "SELECT count(*) FROM manufacturing_sites")[0][0] == len(_seed_rows())
 
 
 def test_sites_cover_25_products_in_3_regions_each_with_an_https_source(replay_warehouse: Path) -> None:
-    products, regions, not_https, no_region = _query(
+    products, regions, not_https, no_region = query(
         replay_warehouse,
         """
         SELECT count(DISTINCT product_id), count(DISTINCT region),
@@ -239,7 +231,7 @@ def test_sites_cover_25_products_in_3_regions_each_with_an_https_source(replay_w
 
 @pytest.mark.parametrize("brand", ["KYMRIAH", "YESCARTA"])
 def test_kymriah_and_yescarta_each_have_a_us_site(replay_warehouse: Path, brand: str) -> None:
-    us_sites = _query(
+    us_sites = query(
         replay_warehouse,
         f"""
         SELECT s.site_name FROM manufacturing_sites AS s JOIN products AS p USING (product_id)

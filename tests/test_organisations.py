@@ -17,6 +17,7 @@ from cgt_atlas.sources.curated import organisations
 from cgt_atlas.staging import split_valid
 from schemas.organisations import COUNTRY_CODES
 from tests.conftest import shared_path
+from tests.helpers import query
 from tests.registry_helpers import load_replay
 from warehouse.load import build_models, connect_reader, connect_writer
 
@@ -269,23 +270,15 @@ def replay_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     yield data / "atlas.duckdb"
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    con = connect_reader(db)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_bms_and_gilead_are_one_parent_each_in_every_region(replay_warehouse: Path) -> None:
-    rows = _rows(
+    rows = query(
         replay_warehouse,
         "SELECT region, organisation_id, count(*) FROM mart_sponsors "
         "WHERE organisation_id IN ('bms', 'gilead') GROUP BY ALL",
     )
     assert {organisation for _, organisation, _ in rows} == {"bms", "gilead"}
     assert all(count == 1 for _, _, count in rows)
-    merged = _rows(
+    merged = query(
         replay_warehouse,
         "SELECT count(*) FROM mart_sponsors WHERE organisation_id NOT IN ('bms', 'gilead') AND "
         "regexp_matches(lower(sponsor_names), 'juno|celgene|kite|bristol')",
@@ -294,10 +287,10 @@ def test_bms_and_gilead_are_one_parent_each_in_every_region(replay_warehouse: Pa
 
 
 def test_mart_sponsors_holds_no_sponsor_without_a_cgt_trial(replay_warehouse: Path) -> None:
-    assert _rows(
+    assert query(
         replay_warehouse, "SELECT count(*) FROM mart_sponsors WHERE cgt_trials = 0 OR trials <> cgt_trials"
     ) == [(0,)]
-    not_cgt_only = _rows(
+    not_cgt_only = query(
         replay_warehouse,
         """
         SELECT count(*) FROM sponsor_organisations AS orgs
@@ -315,17 +308,17 @@ def test_mart_sponsors_holds_no_sponsor_without_a_cgt_trial(replay_warehouse: Pa
 
 
 def test_sponsor_region_is_known_for_at_least_80_percent_of_cgt_trials(replay_warehouse: Path) -> None:
-    known, trials = _rows(
+    known, trials = query(
         replay_warehouse, "SELECT sum(sponsor_region_known), sum(trials) FROM mart_collaboration"
     )[0]
     assert known / trials >= 0.80
-    by_rule = _rows(
+    by_rule = query(
         replay_warehouse,
         "SELECT sum(sponsor_region_by_curated + sponsor_region_by_registry_address "
         "+ sponsor_region_by_own_site + sponsor_region_by_single_country_sites) FROM mart_collaboration",
     )
     assert by_rule == [(known,)]
-    assert _rows(
+    assert query(
         replay_warehouse,
         "SELECT count(*) FROM mart_collaboration WHERE sponsored_from_elsewhere > sponsor_region_known "
         "OR multi_region_trials > trials",
@@ -334,7 +327,7 @@ def test_sponsor_region_is_known_for_at_least_80_percent_of_cgt_trials(replay_wa
 
 def _industry_coverage(db: Path) -> tuple[int, int]:
     """Industry-led CGT trial records, and those whose lead sponsor maps to a curated parent."""
-    return _rows(
+    return query(
         db,
         """
         SELECT count(DISTINCT o.trial_id) FILTER (WHERE o.is_curated), count(DISTINCT o.trial_id)
@@ -377,7 +370,7 @@ def test_a_second_refresh_changes_no_row(replay_warehouse: Path) -> None:
 
     def fingerprints() -> dict[str, tuple]:
         return {
-            table: _rows(replay_warehouse, f"SELECT count(*), sum(hash(t)) FROM {table} AS t")[0]
+            table: query(replay_warehouse, f"SELECT count(*), sum(hash(t)) FROM {table} AS t")[0]
             for table in tables
         }
 
