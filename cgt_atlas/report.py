@@ -270,8 +270,7 @@ def build_report(db_path: Path) -> str:
                 coalesce(orgs.region, 'headquarters not known') AS headquarters,
                 count(DISTINCT clusters.cluster_id)::INT AS trials
             FROM mart_cluster_countries AS clusters
-            JOIN name_keys AS keys ON keys."name" = clusters.lead_sponsor
-            JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = keys.name_key
+            JOIN trial_organisations AS orgs ON orgs.trial_id = clusters.cluster_id AND orgs."role" = 'lead'
             WHERE {CGT_CLUSTERS}
             GROUP BY ALL ORDER BY trials DESC, sponsor LIMIT 15
             """,
@@ -451,7 +450,7 @@ def build_report(db_path: Path) -> str:
                 {**REGION_COLOURS, "headquarters not known": "#999999"},
             ),
             "Lead sponsors mapped to their parent organisation (Kite to Gilead, Juno and Celgene to "
-            "Bristol Myers Squibb; sponsor_organisations); each trial counts once. Colour: the region of "
+            "Bristol Myers Squibb; trial_organisations); each trial counts once. Colour: the region of "
             "the organisation's headquarters (docs/organisations.md). Where a sponsor's trials run: "
             "mart_sponsors (per region) and mart_collaboration.",
         ),
