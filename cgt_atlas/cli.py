@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from cgt_atlas.errors import AtlasError, Terminated
-from cgt_atlas.output import OutputFormat, emit
+from cgt_atlas.output import OutputFormat, emit, emit_sections
 from cgt_atlas.settings import default_db_path
 
 db_option = click.option(
@@ -324,8 +324,7 @@ def status(fmt: str, db: Path | None) -> None:
 
         print_status(sections)
         return
-    for title, columns, rows in sections:
-        emit(columns, rows, OutputFormat(fmt), title=title)
+    emit_sections(sections, OutputFormat(fmt))
 
 
 FIND_TRIAL_HINT = (
@@ -348,7 +347,6 @@ def explain(trial_id: str, fmt: str, db: Path | None) -> None:
       cgt-atlas explain ChiCTR2000031868 -f json
       cgt-atlas sql "select trial_id from trials where title ilike '%BCMA%'"
     """
-    from cgt_atlas.output import emit_sections
     from warehouse.explain import UnknownTrial, explain_trial
 
     try:
