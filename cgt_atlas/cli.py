@@ -477,7 +477,12 @@ def report(out: Path, db: Path | None) -> None:
 @click.option(
     "--port", default=8050, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
 )
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything beyond 127.0.0.1 lets anyone who reaches the port read the data.",
+)
 @db_option
 def dashboard(port: int, host: str, db: Path | None) -> None:
     """Start the interactive dashboard on a read-only connection (works offline): filters, a world map of
@@ -490,7 +495,11 @@ def dashboard(port: int, host: str, db: Path | None) -> None:
       cgt-atlas dashboard --port 8060 --db /tmp/atlas.duckdb
     """
     from cgt_atlas.dashboard.app import run
+    from cgt_atlas.listening import exposure_warning
 
+    warning = exposure_warning(host, port)
+    if warning:
+        click.echo(warning, err=True)
     try:
         run(
             db or default_db_path(),

@@ -20,6 +20,29 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a CSV cell as a formula (OWASP's CSV injection rule). Registry titles and
+sponsor names are written by third parties, so a text cell starting with one of these gets a leading `'`:
+spreadsheets show the value as text, and a reader still sees it whole."""
+FORMULA_GUARD = "'"
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, made inert; numbers and other values as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return FORMULA_GUARD + value
+    return value
+
+
+def spreadsheet_safe_sql(column: str) -> str:
+    """spreadsheet_safe as a DuckDB expression over a quoted VARCHAR column, for files written in batches."""
+    starts = "".join(FORMULA_STARTS).replace("-", "\\-")
+    return (
+        f"CASE WHEN regexp_matches({column}, '^[{starts}]') THEN '{FORMULA_GUARD * 2}' || {column} "
+        f"ELSE {column} END"
+    )
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -81,7 +104,7 @@ def emit(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputForma
     if fmt is OutputFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
     elif fmt is OutputFormat.json:
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         json.dump(records, sys.stdout, default=str, ensure_ascii=False, indent=2)

@@ -5,6 +5,10 @@ filled by COPY, then the live schema is renamed away, the new one takes the live
 old one is dropped. Readers see the previous data until the commit and the new data after it;
 a failure anywhere (even a killed process: the server rolls back an open transaction when its
 connection drops) leaves the live schema as it was and no other schema behind.
+
+Only a schema cgt-atlas made itself (it holds the `_cgt_atlas_publish` marker table, and nothing the
+marker does not list) is ever replaced: any other existing schema, `public` included, is refused
+before anything changes, so a publish can never drop someone else's data.
 """
 
 from __future__ import annotations
@@ -76,6 +80,15 @@ class PublishTargetUnreachable(AtlasError):
 
 class PublishBusy(AtlasError):
     hint = "another publish to this schema is running: wait for it to finish, then run again."
+
+
+class PublishRefused(AtlasError):
+    """The target schema exists and is not (only) ours: replacing it would drop someone else's objects."""
+
+    hint = (
+        "publish into a schema of cgt-atlas's own: leave out --schema (it uses cgt_atlas) or name a new "
+        "one; nothing was changed on the server."
+    )
 
 
 class PublishFailed(AtlasError):
@@ -277,6 +290,7 @@ def publish(
                 )
                 if not locked.fetchone()[0]:  # type: ignore[index]
                     raise PublishBusy(f"another cgt-atlas publish to schema {schema} holds its lock")
+                ours = check_owned_schema(pg, schema)
                 pg.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(staging)))
                 tables = {}
                 for name in names:
@@ -284,7 +298,7 @@ def publish(
                     if on_table:
                         on_table(name, tables[name])
                 _write_provenance(pg, staging, _provenance(duck, publish_id, tables), sources)
-                _swap(pg, schema, staging, old)
+                _swap(pg, schema, staging, old, ours)
             except AtlasError:
                 raise
             except psycopg.Error as error:
@@ -331,11 +345,66 @@ def _carry_grants(pg: psycopg.Connection, schema: str, staging: str) -> None:
             )
 
 
-def _swap(pg: psycopg.Connection, schema: str, staging: str, old: str) -> None:
+SCHEMA_OBJECTS = """
+    SELECT c.relname, CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
+        WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table'
+        ELSE 'relation' END
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = %(schema)s AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+    UNION ALL
+    SELECT p.proname, 'function' FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = %(schema)s
+    UNION ALL
+    SELECT t.typname, 'type' FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    LEFT JOIN pg_class c ON c.oid = t.typrelid
+    WHERE n.nspname = %(schema)s AND (t.typtype IN ('d', 'e', 'r', 'm') OR c.relkind = 'c')
+    ORDER BY 1, 2
+"""
+"""Everything a schema can hold that a DROP SCHEMA would take with it (row types of tables aside)."""
+
+
+def check_owned_schema(pg: psycopg.Connection, schema: str) -> frozenset[str]:
+    """The tables of `schema` that an earlier publish made, or refuse when replacing it would drop more.
+
+    A schema that does not exist yet is fine (nothing to lose). One that exists must carry our marker
+    table, and may hold only the tables its last publish listed in it: a user's table, view or
+    function added beside them, or any schema of someone else's (`public`), stops the publish here,
+    before anything is created.
+    """
+    if not pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]).fetchone():
+        return frozenset()
+    objects = pg.execute(SCHEMA_OBJECTS, {"schema": schema}).fetchall()
+    if (PROVENANCE_TABLE, "table") not in objects:
+        listed = ", ".join(f"{kind} {name}" for name, kind in objects[:5]) or "no tables yet"
+        more = f" and {len(objects) - 5} more" if len(objects) > 5 else ""
+        raise PublishRefused(
+            f"schema {schema} already exists and was not made by cgt-atlas publish (it has no "
+            f"{PROVENANCE_TABLE} table; it holds {listed}{more}); replacing it would drop them"
+        )
+    listed_tables = pg.execute(
+        sql.SQL("SELECT DISTINCT jsonb_object_keys(tables) FROM {}").format(
+            sql.Identifier(schema, PROVENANCE_TABLE)
+        )
+    ).fetchall()
+    ours = {name for (name,) in listed_tables} | {PROVENANCE_TABLE, SOURCES_TABLE}
+    foreign = [(name, kind) for name, kind in objects if kind != "table" or name not in ours]
+    if foreign:
+        named = ", ".join(f"{kind} {schema}.{name}" for name, kind in foreign[:5])
+        more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        raise PublishRefused(
+            f"schema {schema} holds objects cgt-atlas did not publish ({named}{more}); replacing the "
+            "schema would drop them. Move them to a schema of their own (ALTER ... SET SCHEMA), then "
+            "run again"
+        )
+    return frozenset(name for name, _kind in objects)
+
+
+def _swap(pg: psycopg.Connection, schema: str, staging: str, old: str, ours: frozenset[str]) -> None:
     """The live schema away, the new one in, the old one dropped: still inside the load's transaction.
 
-    The old tables are dropped without CASCADE: a view someone built on them (in any schema)
-    would be dropped silently by a cascade, so the publish fails instead and names it.
+    Only the tables `check_owned_schema` found to be ours are dropped, each by name and without
+    CASCADE: a view someone built on them (in any schema) would be dropped silently by a cascade, so
+    the publish fails instead and names it; anything added since the check stops DROP SCHEMA.
     """
     pg.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(SWAP_LOCK_TIMEOUT)))
     live = pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]).fetchone()
@@ -348,15 +417,10 @@ def _swap(pg: psycopg.Connection, schema: str, staging: str, old: str) -> None:
         sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(staging), sql.Identifier(schema))
     )
     if live:
-        tables = pg.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = %s AND c.relkind = 'r'",
-            [old],
-        ).fetchall()
-        if tables:
+        if ours:
             pg.execute(
                 sql.SQL("DROP TABLE {}").format(
-                    sql.SQL(", ").join(sql.Identifier(old, name) for (name,) in tables)
+                    sql.SQL(", ").join(sql.Identifier(old, name) for name in sorted(ours))
                 )
             )
         pg.execute(sql.SQL("DROP SCHEMA {}").format(sql.Identifier(old)))

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from cgt_atlas.output import spreadsheet_safe_sql
 from cgt_atlas.progress import reporter
 from cgt_atlas.settings import MODELS_DIR
 from warehouse.dictionary import model_header
@@ -124,16 +125,19 @@ def write_parquet(
 NESTED_TYPE = re.compile(r"\[\]$|^(STRUCT|MAP|UNION)\b")
 
 
-def _flat_columns(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
-    """Nested columns (lists, structs, maps) as text: a CSV cell holds one value."""
-    if not any(NESTED_TYPE.search(str(kind)) for kind in relation.types):
-        return relation
-    return relation.project(
-        ", ".join(
-            f'CAST("{name}" AS VARCHAR) AS "{name}"' if NESTED_TYPE.search(str(kind)) else f'"{name}"'
-            for name, kind in zip(relation.columns, relation.types, strict=True)
-        )
-    )
+def _csv_columns(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """Columns as a CSV cell should hold them: nested ones (lists, structs, maps) as one text value, and
+    text that a spreadsheet would run as a formula made inert (output.spreadsheet_safe)."""
+    columns = []
+    for name, kind in zip(relation.columns, relation.types, strict=True):
+        quoted = '"' + name.replace('"', '""') + '"'
+        if NESTED_TYPE.search(str(kind)):
+            columns.append(f"{spreadsheet_safe_sql(f'CAST({quoted} AS VARCHAR)')} AS {quoted}")
+        elif str(kind) == "VARCHAR":
+            columns.append(f"{spreadsheet_safe_sql(quoted)} AS {quoted}")
+        else:
+            columns.append(quoted)
+    return relation.project(", ".join(columns))
 
 
 def write_csv(
@@ -147,7 +151,7 @@ def write_csv(
     with _written_beside(target) as partial, partial.open("wb") as sink:
         for key, value in (provenance or {}).items():
             sink.write(f"# {key}: {' '.join(value.split())}\n".encode())
-        with _arrow_reader(_flat_columns(relation)) as reader, pacsv.CSVWriter(sink, reader.schema) as writer:
+        with _arrow_reader(_csv_columns(relation)) as reader, pacsv.CSVWriter(sink, reader.schema) as writer:
             for batch in reader:
                 writer.write_batch(batch)
                 rows += batch.num_rows

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +61,18 @@ def _get(url: str) -> str:
 
 @pytest.fixture(scope="module")
 def server(small_db: Path) -> Iterator[str]:
+    with _dashboard(small_db) as (url, _process):
+        yield url
+
+
+@contextmanager
+def _dashboard(db: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`cgt-atlas dashboard` in its own process on a free port; yields its URL and the process (its
+    console output is readable once it has stopped)."""
     port = _free_port()
     cli = Path(sys.executable).parent / "cgt-atlas"
     process = subprocess.Popen(
-        [str(cli), "dashboard", "--port", str(port), "--db", str(small_db)],
+        [str(cli), "dashboard", "--port", str(port), "--db", str(db)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -81,7 +90,7 @@ def server(small_db: Path) -> Iterator[str]:
                         f"the dashboard did not answer within {STARTUP_LIMIT} s: {process.stdout.read()}"
                     )
                 time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -151,9 +160,14 @@ def _callback(
 
 
 def _update(
-    server: str, country: str | None = None, years: list[int] | None = None, undated: list[str] | None = None
+    server: str,
+    country: Any = None,
+    years: Any = None,
+    undated: Any = None,
+    **filters: Any,
 ) -> dict:
-    """The main callback with no filter but the given country, year range and undated choice."""
+    """The main callback with no filter but the given country, year range, undated choice and any other
+    filter by its id (region=..., modality=..., sponsor_class=..., phase=...)."""
     return _callback(
         server,
         [
@@ -162,12 +176,13 @@ def _update(
             ("trials", "data"),
             ("trials", "tooltip_data"),
             ("trials", "page_current"),
+            ("input-notice", "children"),
         ],
         [
-            ("region", "value", None),
-            ("modality", "value", None),
-            ("sponsor-class", "value", None),
-            ("phase", "value", None),
+            ("region", "value", filters.get("region")),
+            ("modality", "value", filters.get("modality")),
+            ("sponsor-class", "value", filters.get("sponsor_class")),
+            ("phase", "value", filters.get("phase")),
             ("years", "value", years or [1990, 2030]),
             ("undated", "value", ["include"] if undated is None else undated),
             ("country", "value", country),
@@ -179,7 +194,7 @@ def _select_country(server: str, click: dict | None = None, trigger: str = "map"
     """The country the selection callback sets when `trigger` (map, all-countries or url) changes."""
     answer = _callback(
         server,
-        [("country", "value")],
+        [("country", "value"), ("link-notice", "children")],
         [
             ("map", "clickData", click),
             ("all-countries", "n_clicks", 1 if trigger == "all-countries" else None),
@@ -321,3 +336,66 @@ def test_headless_chromium_renders_the_filters_and_the_map(server: str, tmp_path
         for h in hosts
         if h != "127.0.0.1" and not h.endswith((".google.com", ".googleapis.com", ".gvt1.com"))
     }, hosts
+
+
+BAD_INPUTS = [
+    {"years": [float("inf"), 2020]},
+    {"years": [float("nan"), float("nan")]},
+    {"years": ["2019", "x"]},
+    {"years": [2024, 2019]},
+    {"years": 2020},
+    {"region": "Europe"},
+    {"region": ["<script>alert(1)</script>"]},
+    {"modality": [1, 2]},
+    {"phase": {"a": 1}},
+    {"sponsor_class": [None]},
+    {"undated": "yes"},
+    {"country": "DE'\"<b>"},
+    {"country": ["DE"]},
+]
+
+
+def test_bad_filter_values_give_the_default_view_and_a_notice_never_a_500(small_db: Path) -> None:
+    with _dashboard(small_db) as (url, process):
+        default = _update(url, years=queries.options(small_db)["years"])
+        assert default["input-notice"]["children"] == ""
+        for bad in BAD_INPUTS:
+            answer = _update(url, **bad)  # raises on an HTTP error status
+            assert answer["trials-heading"]["children"] == default["trials-heading"]["children"], bad
+            assert answer["trials"]["data"] == default["trials"]["data"], bad
+            assert answer["input-notice"]["children"].startswith("Not a value this dashboard offers"), bad
+        for click in ("DE", ["x"], {"points": "x"}, {"points": [{"customdata": "<x>"}]}, {"points": [3]}):
+            assert _select_country(url, click) == "unchanged"
+        process.terminate()
+        console = process.communicate(timeout=10)[0]
+    assert "Traceback" not in console and "Exception" not in console
+
+
+@pytest.mark.parametrize("search", ["?country=DE%22%3Cb%3E", "?country=D", "?country=DEU", "?country=%27%27"])
+def test_a_link_country_must_be_two_letters_of_a_known_country(server: str, search: str) -> None:
+    answer = _callback(
+        server,
+        [("country", "value"), ("link-notice", "children")],
+        [("map", "clickData", None), ("all-countries", "n_clicks", None), ("url", "search", search)],
+        changed="url.search",
+    )
+    assert "country" not in answer  # the selection stays as it is
+    assert "not a two-letter code" in answer["link-notice"]["children"]
+
+
+@pytest.mark.parametrize(
+    ("host", "warned"),
+    [("127.0.0.1", False), ("localhost", False), ("::1", False), ("0.0.0.0", True), ("192.0.2.10", True)],
+)
+def test_listening_beyond_this_machine_is_warned_of_in_one_line(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch, host: str, warned: bool
+) -> None:
+    from cgt_atlas.dashboard import app as dashboard_app
+
+    monkeypatch.setattr(dashboard_app, "run", lambda *args, **kwargs: None)
+    result = CliRunner().invoke(app, ["dashboard", "--host", host, "--db", str(small_db)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert len(lines) == (1 if warned else 0)
+    if warned:
+        assert "anyone who can reach this port can read the warehouse" in lines[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from helpers import query, small_warehouse
 
 from cgt_atlas.cli import app
-from cgt_atlas.publish import PROVENANCE_PREFIX, export_marts, model_grain, write_csv
+from cgt_atlas.publish import PROVENANCE_PREFIX, export_marts, model_grain, write_csv, write_parquet
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +132,35 @@ def test_a_failed_csv_export_leaves_no_file_under_the_real_name(
     assert "manifest.json" not in left and not any(name.endswith(".partial") for name in left)
     for name in left:  # only marts with no rows, which the broken writer never had to write: whole files
         assert query(warehouse_db, f"SELECT count(*) FROM {name.removesuffix('.csv')}") == [(0,)], name
+
+
+HOSTILE = ['=HYPERLINK("http://example.invalid","CAR-T")', "+1+1", "-2+3", "@SUM(A1:A9)", "\tcmd", "\rcmd"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_made_inert(tmp_path: Path) -> None:
+    relation = duckdb.sql(
+        "SELECT title, -5 AS change, [title] AS titles FROM unnest(?::VARCHAR[]) AS t(title)",
+        params=[[*HOSTILE, "CAR-T in lupus", "a = b"]],
+    )
+    write_csv(relation, tmp_path / "titles.csv")
+    with (tmp_path / "titles.csv").open(newline="", encoding="utf-8") as file:
+        rows = list(csv.reader(file))[1:]
+    titles = [row[0] for row in rows]
+    assert titles == ["'" + value for value in HOSTILE] + ["CAR-T in lupus", "a = b"]
+    assert {row[1] for row in rows} == {"-5"}  # numbers keep their sign: only text can be a formula
+    assert all(not row[2].startswith(("=", "+", "-", "@")) for row in rows)
+
+
+def test_parquet_keeps_the_values_as_they_are(tmp_path: Path) -> None:
+    relation = duckdb.sql("SELECT unnest(?::VARCHAR[]) AS title", params=[HOSTILE])
+    write_parquet(relation, tmp_path / "titles.parquet")
+    assert pq.read_table(tmp_path / "titles.parquet").column("title").to_pylist() == HOSTILE
+
+
+def test_sql_csv_output_makes_formulas_inert_and_json_keeps_them(warehouse_db: Path) -> None:
+    statement = "select '=HYPERLINK(\"x\",\"CAR-T\")' as title, -1 as delta, '@x' as sponsor"
+    runner = CliRunner()
+    out = runner.invoke(app, ["sql", statement, "--db", str(warehouse_db), "-f", "csv"]).output
+    assert out.splitlines() == ["title,delta,sponsor", '"\'=HYPERLINK(""x"",""CAR-T"")",-1,\'@x']
+    out = runner.invoke(app, ["sql", statement, "--db", str(warehouse_db), "-f", "json"]).output
+    assert json.loads(out) == [{"title": '=HYPERLINK("x","CAR-T")', "delta": -1, "sponsor": "@x"}]

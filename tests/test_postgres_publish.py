@@ -363,3 +363,81 @@ def test_readers_see_the_previous_data_while_a_publish_runs(
         publishing.join(60)
     [(after,)] = _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish")
     assert after != before and _schemas(target) == {"cgt_atlas"}
+
+
+def _all_schemas(url: str) -> set[str]:
+    return {
+        row[0]
+        for row in _pg(url, "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' ESCAPE '\\'")
+    } - {"information_schema"}
+
+
+@pytest.fixture
+def someone_elses_data(target: str) -> str:
+    """A database a BI team already uses: public.customers (2 rows) and analytics.kpis (1 row), not ours."""
+    with psycopg.connect(target, autocommit=True) as admin:
+        admin.execute("CREATE TABLE public.customers (id int, name text)")
+        admin.execute("INSERT INTO public.customers VALUES (1, 'Ada'), (2, 'Grace')")
+        admin.execute("CREATE SCHEMA analytics")
+        admin.execute("CREATE TABLE analytics.kpis (name text, value int)")
+        admin.execute("INSERT INTO analytics.kpis VALUES ('trials', 7)")
+    return target
+
+
+@pytest.mark.parametrize(("schema", "holds"), [("public", "customers"), ("analytics", "kpis")])
+def test_publish_refuses_an_existing_schema_it_did_not_make_and_changes_nothing(
+    warehouse: Path, someone_elses_data: str, schema: str, holds: str
+) -> None:
+    before = _all_schemas(someone_elses_data)
+    result = CliRunner().invoke(
+        app, ["publish", "--to", someone_elses_data, "--schema", schema, "--db", str(warehouse)]
+    )
+    assert result.exit_code != 0
+    assert f"error: schema {schema} already exists and was not made by cgt-atlas" in result.output
+    assert holds in result.output and "next:" in result.output
+    assert _pg(someone_elses_data, "SELECT count(*) FROM public.customers") == [(2,)]
+    assert _pg(someone_elses_data, "SELECT * FROM analytics.kpis") == [("trials", 7)]
+    assert _all_schemas(someone_elses_data) == before
+
+
+def test_an_empty_public_schema_is_refused_too(warehouse: Path, target: str) -> None:
+    with pytest.raises(postgres.PublishRefused, match="schema public already exists"):
+        postgres.publish(warehouse, target, schema="public")
+
+
+def test_the_default_publish_beside_other_schemas_leaves_them_alone(
+    warehouse: Path, someone_elses_data: str
+) -> None:
+    postgres.publish(warehouse, someone_elses_data)
+    postgres.publish(warehouse, someone_elses_data)
+    assert _pg(someone_elses_data, "SELECT count(*) FROM public.customers") == [(2,)]
+    assert _pg(someone_elses_data, "SELECT * FROM analytics.kpis") == [("trials", 7)]
+    assert _all_schemas(someone_elses_data) == {"public", "analytics", "cgt_atlas"}
+
+
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        ("CREATE TABLE cgt_atlas.my_notes (note text)", "table cgt_atlas.my_notes"),
+        ("CREATE VIEW cgt_atlas.my_view AS SELECT 1 AS one", "view cgt_atlas.my_view"),
+        (
+            "CREATE FUNCTION cgt_atlas.my_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+            "function cgt_atlas.my_fn",
+        ),
+        ("CREATE TYPE cgt_atlas.my_mood AS ENUM ('ok')", "type cgt_atlas.my_mood"),
+    ],
+)
+def test_an_object_someone_added_to_our_schema_stops_the_swap_and_survives(
+    warehouse: Path, target: str, statement: str, named: str
+) -> None:
+    postgres.publish(warehouse, target)
+    [(before,)] = _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish")
+    with psycopg.connect(target, autocommit=True) as admin:
+        admin.execute(statement)
+    with pytest.raises(postgres.PublishRefused, match=named):
+        postgres.publish(warehouse, target)
+    assert _pg(target, "SELECT publish_id FROM cgt_atlas._cgt_atlas_publish") == [(before,)]
+    schema, name = named.split()[-1].split(".")
+    objects = _pg(target, postgres.SCHEMA_OBJECTS, {"schema": schema})
+    assert name in {object_name for object_name, _kind in objects}
+    assert _schemas(target) == {"cgt_atlas"}

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 import plotly.graph_objects as go
 import pycountry
@@ -22,7 +21,7 @@ from dash import Dash, Input, Output, ctx, dash_table, dcc, html, no_update
 from plotly.colors import sample_colorscale
 
 from cgt_atlas.charts import iso_numeric, world_topology
-from cgt_atlas.dashboard import queries
+from cgt_atlas.dashboard import inputs, queries
 from cgt_atlas.errors import AtlasError
 
 COLOURS = "Blues"
@@ -148,7 +147,8 @@ def world_map(counts: list[dict], sites: list[dict] | None = None, selected: str
 
 def clicked_country(click: dict | None) -> str | None:
     """The ISO alpha-2 code of the clicked country: a fill click may carry no customdata, only its curve."""
-    point = ((click or {}).get("points") or [{}])[0]
+    points = click.get("points") if isinstance(click, dict) else None
+    point = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
     if isinstance(point.get("customdata"), str):
         return point["customdata"] or None
     numbers = list(country_shapes())
@@ -418,6 +418,8 @@ def build_app(db: Path) -> Dash:
             html.H2(
                 "Started CGT trials by country (click a country, or pick it above, for its trials and sites)"
             ),
+            html.Div(id="link-notice", className="notice", role="status"),
+            html.Div(id="input-notice", className="notice", role="status"),
             html.Button("All countries", id="all-countries"),
             dcc.Graph(id="map", config={"displaylogo": False, "displayModeBar": False}),
             html.H2(id="trials-heading"),
@@ -457,10 +459,11 @@ def build_app(db: Path) -> Dash:
         ]
     )
 
-    known = {choice["value"] for choice in choices["countries"]}
+    allowed = inputs.Choices.from_options(choices)
 
     @app.callback(
         Output("country", "value"),
+        Output("link-notice", "children"),
         Input("map", "clickData"),
         Input("all-countries", "n_clicks"),
         Input("url", "search"),
@@ -469,11 +472,11 @@ def build_app(db: Path) -> Dash:
         """The country dropdown is the one selected country: a map click sets it, the button clears it
         (clicking the sea sends nothing), and a link with ?country=DE opens on it."""
         if ctx.triggered_id == "all-countries":
-            return None
+            return None, ""
         if ctx.triggered_id in (None, "url"):
-            code = (parse_qs((search or "").lstrip("?")).get("country") or [""])[0].upper()
-            return code if code in known else no_update
-        return clicked_country(click) or no_update
+            code, notice = inputs.country_from_link(search, allowed.countries)
+            return code or no_update, notice
+        return inputs.country_code(clicked_country(click), allowed.countries) or no_update, no_update
 
     @app.callback(
         Output("map", "figure"),
@@ -481,6 +484,7 @@ def build_app(db: Path) -> Dash:
         Output("trials", "data"),
         Output("trials", "tooltip_data"),
         Output("trials", "page_current"),
+        Output("input-notice", "children"),
         Input("region", "value"),
         Input("modality", "value"),
         Input("sponsor-class", "value"),
@@ -492,13 +496,8 @@ def build_app(db: Path) -> Dash:
     def update(
         regions: Any, modalities: Any, classes: Any, phases: Any, years: Any, undated: Any, country: Any
     ) -> tuple:
-        filters = queries.Filters(
-            regions=regions or [],
-            modalities=modalities or [],
-            sponsor_classes=classes or [],
-            phases=phases or [],
-            years=(int(years[0]), int(years[1])) if years else None,
-            include_undated="include" in (undated or []),
+        filters, country, notice = inputs.checked_filters(
+            allowed, regions, modalities, classes, phases, years, undated, country
         )
         rows = queries.trials(db, filters, country)
         for row in rows:
@@ -511,7 +510,7 @@ def build_app(db: Path) -> Dash:
         heading = f"Trials{where}: {matching:,}{shown}"
         sites = queries.sites(db, filters, country) if country else None
         records = [{c: r[c] for c in TRIAL_COLUMNS} for r in _records(rows, {"trial_id": "url"})]
-        return world_map(counts, sites, country), heading, records, [_why(row) for row in rows], 0
+        return world_map(counts, sites, country), heading, records, [_why(row) for row in rows], 0, notice
 
     return app
 
