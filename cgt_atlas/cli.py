@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 import click
 
-from cgt_atlas.errors import AtlasError, Terminated
+from cgt_atlas.errors import EXIT_FAILED, AtlasError, ConfigError, Terminated
 from cgt_atlas.output import OutputFormat, emit, emit_sections
 from cgt_atlas.settings import default_db_path
 
@@ -46,11 +46,12 @@ UNEXPECTED_HINT = "rerun with -v for the traceback and report it."
 
 
 def _fail(error: Exception | str, hint: str = "") -> NoReturn:
-    """Print error: (and next:) and exit 1; an AtlasError carries its own next: line."""
+    """Print error: (and next:) and exit with the error's code (1 unless it says otherwise: 2 usage,
+    4 quality gate, 75 retry later); an AtlasError carries its own next: line."""
     click.secho(f"error: {error}", fg="red", err=True)
     if hint:
         click.secho(f"  next: {hint}", err=True)
-    sys.exit(1)
+    sys.exit(error.exit_code if isinstance(error, AtlasError) else EXIT_FAILED)
 
 
 def _verbose() -> bool:
@@ -196,8 +197,23 @@ def refresh(
     data/raw/<source>/<run_id>/. Rows that fail validation go to the quarantine table
     with the reason. Before it commits, the load must pass quality gates (no table of a
     source shrinking by more than 10%, no filled column blanked, no child table emptied).
-    The warehouse changes in one transaction: if anything fails, it is left exactly as it was.
-    One refresh runs per warehouse at a time: a second one on the same --db stops at once.
+
+    Each source loads on its own: one that fails (a site down, a gate tripped) keeps its last
+    good data, is recorded in pipeline_runs with its error and next step, and the others load.
+    The new warehouse is swapped in whole; if the run itself fails, it is left exactly as it
+    was. Readers (notebooks, sql, the dashboard) never block it. One refresh runs per
+    warehouse at a time: a second one on the same --db stops at once. With CGT_ATLAS_NOTIFY
+    set to an Apprise URL (json://host/path, slack://..., mailto://...), a run that does not
+    exit 0 sends a message naming the failing sources and the next step.
+
+    \b
+    Exit codes, for schedulers:
+      0   every source loaded
+      3   partial: some sources failed, the others loaded
+      4   a quality gate held a source back: a person must look
+      75  temporary (network, throttling after retries, lock busy): retry later
+      2   usage or configuration (a bad option, a --db that is no warehouse)
+      1   anything else
 
     \b
     Examples:
@@ -222,39 +238,73 @@ def refresh(
         check_database_file(db_path)  # a wrong --db fails now, not after every source is fetched
     except AtlasError as error:
         _fail(error)
-    with refresh_lock(db_path):  # before Prefect starts: a second refresh costs nothing
-        where = f" from replay {replay}" if replay else ""
-        click.echo(f"refreshing {', '.join(names)}{where} into {db_path}", err=True)
-        with BarReporter() as bars:
-            try:
-                from flows.quiet import without_heartbeats_on_a_temporary_server
-                from flows.refresh import refresh as refresh_flow
+    from cgt_atlas.outcome import RefreshOutcome, failed_run_message, notify, notify_outcome
 
-                with without_heartbeats_on_a_temporary_server():
-                    result = refresh_flow(
-                        sources=names,
-                        replay_dir=str(replay) if replay else None,
-                        full=full,
-                        db_path=str(db_path),
-                        accept_shrink=accept_shrink,
-                    )
-            except AtlasError as error:
-                bars.stop()
-                _fail(error)
-    for run in result["runs"]:
-        counts = result["changed"].get(run["source"], {})
+    try:
+        with refresh_lock(db_path):  # before Prefect starts: a second refresh costs nothing
+            where = f" from replay {replay}" if replay else ""
+            click.echo(f"refreshing {', '.join(names)}{where} into {db_path}", err=True)
+            with BarReporter() as bars:
+                try:
+                    from flows.quiet import without_heartbeats_on_a_temporary_server
+                    from flows.refresh import refresh as refresh_flow
+
+                    with without_heartbeats_on_a_temporary_server():
+                        result = refresh_flow(
+                            sources=names,
+                            replay_dir=str(replay) if replay else None,
+                            full=full,
+                            db_path=str(db_path),
+                            accept_shrink=accept_shrink,
+                        )
+                finally:
+                    bars.stop()
+    except Exception as error:  # the run failed as a whole: the warehouse is unchanged; say so to the watcher
+        _warn(notify(*failed_run_message(error)))
+        raise
+    outcome = RefreshOutcome.from_flow(result)
+    _print_outcome(outcome, verbose)
+    _warn(notify_outcome(outcome))
+    sys.exit(outcome.exit_code)
+
+
+def _warn(line: str | None) -> None:
+    if line:
+        click.secho(line, fg="yellow", err=True)
+
+
+def _print_outcome(outcome: Any, verbose: bool) -> None:
+    """Each loaded source's counts; each failed one's error and next step (its traceback with -v)."""
+    for run in outcome.runs:
+        counts = outcome.changed.get(run["source"])
+        if counts is None:
+            continue  # held back by a gate: reported with the failures
         pages = f"{run['pages']} page" + ("s" if run["pages"] != 1 else "")
         click.echo(
             f"{run['source']}: {run['rows_fetched']} records in {pages} ({run['mode']}): "
             f"{counts.get('loaded', 0)} valid, {counts.get('changed', 0)} new or changed, "
             f"{run['rows_quarantined']} rows quarantined"
         )
-    if not result["runs"]:
+    for failure in outcome.failures:
+        if verbose and failure.get("traceback"):
+            click.echo(failure["traceback"], err=True)
+        how = "held back by a quality gate" if failure["status"] == "held_by_gate" else "failed"
+        click.secho(f"{failure['source']}: {how}, its last good data kept", err=True)
+        click.secho(f"error: {failure['error']}", fg="red", err=True)
+        click.secho(f"  next: {failure['next_step']}", err=True)
+    if not outcome.runs and not outcome.failures:
         click.echo("nothing to load: no source had pages; the warehouse is unchanged")
         return
-    if any(run["rows_quarantined"] for run in result["runs"]):
+    if any(run["rows_quarantined"] for run in outcome.runs if run["source"] in outcome.changed):
         click.echo('quarantined rows and why: cgt-atlas sql "select * from quarantine"')
-    click.echo(f'done (run {result["run_id"]}). Next: cgt-atlas status, or cgt-atlas sql "select ..."')
+    if outcome.failures:
+        kept = "the others loaded" if outcome.changed else "nothing new was loaded"
+        click.echo(
+            f"{outcome.headline()}; the sources that failed keep their last good data, {kept}. "
+            f"Exit {outcome.exit_code}: see cgt-atlas refresh --help for what it means."
+        )
+        return
+    click.echo(f'done (run {outcome.run_id}). Next: cgt-atlas status, or cgt-atlas sql "select ..."')
 
 
 @app.command()
@@ -301,20 +351,48 @@ def sql(query: str, fmt: str, db: Path | None) -> None:
 @app.command()
 @format_option
 @db_option
-def status(fmt: str, db: Path | None) -> None:
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Print nothing but problems; exit 0 when every source's last run loaded (and is recent "
+    "enough with --max-age), 1 otherwise. For monitors.",
+)
+@click.option(
+    "--max-age",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="HOURS",
+    help="With --check: a source last loaded longer ago than this is a problem too.",
+)
+def status(fmt: str, db: Path | None, check: bool, max_age: float | None) -> None:
     """The last run of each source, the size of every table, and how fresh the data is.
 
-    As a table it fits the terminal: times as ages, run ids to the second, and the columns
-    with no room left out (named below the table). -f csv and -f json give every column whole.
+    A source whose last run failed (or was held back by a quality gate) is marked stale: its
+    data is as of its last loaded run, and its error and next step are shown. As a table it
+    fits the terminal: times as ages, run ids to the second, and the columns with no room left
+    out (named below the table). -f csv and -f json give every column whole (json: one document).
 
     \b
     Examples:
       cgt-atlas status
       cgt-atlas status -f csv > status.csv
       cgt-atlas status --db /tmp/atlas.duckdb -f json
+      cgt-atlas status --check --max-age 30   exit 1 if a source is stale
     """
-    from warehouse.status import status_tables
+    from warehouse.status import health_problems, status_tables
 
+    if max_age is not None and not check:
+        raise click.UsageError("--max-age goes with --check")
+    if check:
+        try:
+            problems = health_problems(db or default_db_path(), max_age)
+        except AtlasError as error:
+            _fail(error)
+        for problem in problems:
+            click.echo(f"stale: {problem}")
+        if problems:
+            click.echo("  next: cgt-atlas status shows each source's error and next step", err=True)
+        sys.exit(EXIT_FAILED if problems else 0)
     try:
         sections = status_tables(db or default_db_path())
     except AtlasError as error:
@@ -325,6 +403,45 @@ def status(fmt: str, db: Path | None) -> None:
         print_status(sections)
         return
     emit_sections(sections, OutputFormat(fmt))
+
+
+@app.command()
+@click.option(
+    "--since",
+    default=None,
+    metavar="RUN|DATE",
+    help="Changes from this run id on, or recorded on or after this date (YYYY-MM-DD). "
+    "Default: the newest refresh that changed anything.",
+)
+@click.option("--digest", is_flag=True, help="Print a Markdown digest to paste, mail or post, not rows.")
+@format_option
+@db_option
+def changes(since: str | None, digest: bool, fmt: str, db: Path | None) -> None:
+    """What refreshes changed: new CGT trials, trial status and phase changes, new sites of known
+    trials, new CGT approvals, and approvals withdrawn or gone (the run_changes table).
+
+    \b
+    Examples:
+      cgt-atlas changes
+      cgt-atlas changes --since 2026-12-01 -f csv > changes.csv
+      cgt-atlas changes --since 20261207T060000Z --digest > digest.md
+    """
+    from warehouse.run_changes import digest as markdown_digest
+    from warehouse.run_changes import read_changes
+
+    try:
+        columns, rows = read_changes(db or default_db_path(), since)
+    except AtlasError as error:
+        _fail(error)
+    if digest:
+        click.echo(markdown_digest(columns, rows), nl=False)
+        return
+    if not rows and OutputFormat(fmt) is OutputFormat.table:
+        click.echo(
+            "no changes recorded (a first refresh is the baseline; later ones record what they change)"
+        )
+        return
+    emit(columns, rows, OutputFormat(fmt))
 
 
 FIND_TRIAL_HINT = (
@@ -386,21 +503,79 @@ def sources() -> None:
 
 @app.command()
 @click.option("--cron", default="0 6 * * *", show_default=True, help="When to run, as a cron line (UTC).")
-def serve(cron: str) -> None:
-    """Run the refresh flow on a schedule until stopped.
+@click.option(
+    "--source", "-s", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable)."
+)
+@click.option(
+    "--replay",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    metavar="DIR",
+    help="Replay recorded pages from DIR instead of fetching (for trying a schedule out).",
+)
+@click.option(
+    "--export-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="After each refresh that loads, write every mart to DIR (as `export` does).",
+)
+@click.option("--export-format", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True)
+@click.option(
+    "--publish-to",
+    default=None,
+    metavar="URL",
+    help="After each refresh that loads, publish to this postgresql:// URL (as `publish` does).",
+)
+@click.option("--publish-schema", default="cgt_atlas", show_default=True, metavar="NAME")
+@db_option
+def serve(
+    cron: str,
+    sources: tuple[str, ...],
+    replay: Path | None,
+    export_dir: Path | None,
+    export_format: str,
+    publish_to: str | None,
+    publish_schema: str,
+    db: Path | None,
+) -> None:
+    """Run the scheduled flow (refresh, notify, then export and publish) until stopped.
 
-    Needs a Prefect server: start one with `prefect server start` and set
-    PREFECT_API_URL=http://127.0.0.1:4200/api. Without Prefect, a cron line calling
-    `cgt-atlas refresh` does the same (see README).
+    Needs a Prefect server, which keeps the schedule: start one with `prefect server start` and set
+    PREFECT_API_URL=http://127.0.0.1:4200/api. Each run takes the refresh lock, so it never loads
+    together with a hand-started refresh, and notifies CGT_ATLAS_NOTIFY when it is not clean. For
+    a work pool (a worker on this or another machine, Docker or Kubernetes), deploy prefect.yaml
+    instead (README: Scheduling). Without Prefect, a cron line calling `cgt-atlas refresh` works too.
 
     \b
     Examples:
       cgt-atlas serve
       cgt-atlas serve --cron "30 2 * * 1"   every Monday at 02:30 UTC
+      cgt-atlas serve --db /srv/atlas.duckdb --export-dir /srv/exports
     """
-    from flows.refresh import refresh as refresh_flow
+    from cgt_atlas.scheduling import check_prefect_server
+    from cgt_atlas.sources import SOURCES
 
-    refresh_flow.serve(name="cgt-atlas-daily", cron=cron)
+    unknown = [name for name in sources if name not in SOURCES]
+    if unknown:
+        _fail(ConfigError(f"unknown source {', '.join(unknown)}; known sources: {', '.join(SOURCES)}"))
+    try:
+        where = check_prefect_server()
+    except AtlasError as error:
+        _fail(error)
+    from flows.scheduled import refresh_and_publish
+
+    parameters = {
+        "db_path": str((db or default_db_path()).resolve()),
+        "sources": list(sources) or None,
+        "replay_dir": str(replay.resolve()) if replay else None,
+        "export_dir": str(export_dir.resolve()) if export_dir else None,
+        "export_format": export_format,
+        "publish_to": publish_to,
+        "publish_schema": publish_schema,
+    }
+    click.echo(f"serving cgt-atlas-scheduled/cgt-atlas-daily on {where} at {cron!r} (UTC); Ctrl-C stops it")
+    refresh_and_publish.serve(name="cgt-atlas-daily", cron=cron, parameters=parameters)
 
 
 @app.command()

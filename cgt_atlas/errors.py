@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+EXIT_OK = 0
+EXIT_FAILED = 1
+"""Anything else: a person should read the message."""
+EXIT_USAGE = 2
+"""A usage or configuration mistake (a bad option, a --db that is no warehouse): fix the command."""
+EXIT_PARTIAL = 3
+"""Some sources failed; the others loaded."""
+EXIT_GATE = 4
+"""A quality gate held a source back: the source changed in a way a person must look at."""
+EXIT_TEMPFAIL = 75
+"""Temporary (sysexits' EX_TEMPFAIL): the network, a throttling source, a busy warehouse. Retry later."""
+
 
 class AtlasError(Exception):
     """Base for errors the CLI prints without a traceback."""
@@ -11,6 +23,8 @@ class AtlasError(Exception):
     hint = ""
     transient = False
     """True when the same fetch, tried again a little later, may well succeed (the flow retries it)."""
+    exit_code = EXIT_FAILED
+    """What the CLI exits with: a scheduler tells "retry later" (75) from "a person must look" by it."""
 
     def __str__(self) -> str:
         message = super().__str__()
@@ -27,6 +41,7 @@ class SourceUnreachable(AtlasError):
         "check the network (or proxy) and run again; the warehouse is unchanged. "
         "To build it offline, use --replay DIR (e.g. --replay ../shared/replay)."
     )
+    exit_code = EXIT_TEMPFAIL
 
 
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -47,6 +62,10 @@ class SourceHttpError(AtlasError):
     @property
     def transient(self) -> bool:  # type: ignore[override]
         return self.status in TRANSIENT_STATUSES
+
+    @property
+    def exit_code(self) -> int:  # type: ignore[override]
+        return EXIT_TEMPFAIL if self.transient or self.status is None else EXIT_FAILED
 
     @property
     def hint(self) -> str:  # type: ignore[override]
@@ -73,6 +92,10 @@ class SourceAskedToWait(SourceHttpError):
         return False  # retrying before the asked time is exactly what the server asked us not to do
 
     @property
+    def exit_code(self) -> int:  # type: ignore[override]
+        return EXIT_TEMPFAIL  # later, as the server asked
+
+    @property
     def hint(self) -> str:  # type: ignore[override]
         return (
             f"the source asked us to come back in {self.wait_seconds:.0f} s; the warehouse is unchanged. "
@@ -88,6 +111,7 @@ class SourceBodyError(AtlasError):
         "Run again (a flaky network or a busy source usually mends)."
     )
     transient = True
+    exit_code = EXIT_TEMPFAIL
 
 
 class SourceTooSlow(AtlasError):
@@ -97,6 +121,7 @@ class SourceTooSlow(AtlasError):
         "the source is answering too slowly to finish; the warehouse is unchanged. Run again later, "
         "or allow more time per request with CGT_ATLAS_REQUEST_DEADLINE (seconds)."
     )
+    exit_code = EXIT_TEMPFAIL
 
 
 class FetchDeadlineExceeded(AtlasError):
@@ -106,6 +131,7 @@ class FetchDeadlineExceeded(AtlasError):
         "the fetch stopped at its time limit; the warehouse is unchanged. Run again later, "
         "or allow more time per source with CGT_ATLAS_FETCH_DEADLINE (seconds)."
     )
+    exit_code = EXIT_TEMPFAIL
 
 
 class SourceRedirectLoop(AtlasError):
@@ -115,10 +141,12 @@ class SourceRedirectLoop(AtlasError):
         "the source's site sends requests round a redirect loop; the warehouse is unchanged. "
         "Run again later; if it persists, the source moved: check its URL in the source's settings."
     )
+    exit_code = EXIT_TEMPFAIL
 
 
 class ShortDownload(AtlasError):
     hint = "the source changed while paging or cut the download short; run again (nothing was loaded)."
+    exit_code = EXIT_TEMPFAIL
 
 
 class PageStructureChanged(AtlasError):
@@ -137,6 +165,7 @@ class WarehouseBusy(AtlasError):
         "another process holds the warehouse open for writing (DuckDB allows one writer). "
         "Wait for it to finish, or close the session that holds it, then run again."
     )
+    exit_code = EXIT_TEMPFAIL
 
 
 class WarehouseMissing(AtlasError):
@@ -152,6 +181,7 @@ class QueryRefused(AtlasError):
 
 class ConfigError(AtlasError):
     hint = "see cgt-atlas --help."
+    exit_code = EXIT_USAGE
 
 
 class QualityGateFailed(AtlasError):
@@ -160,6 +190,7 @@ class QualityGateFailed(AtlasError):
         "pages under data/raw/); if the change is real, run again with --accept-shrink (it is "
         "recorded in pipeline_runs). The warehouse is unchanged."
     )
+    exit_code = EXIT_GATE
 
 
 class WarehouseEmpty(AtlasError):
@@ -178,6 +209,7 @@ class NotAWarehouse(AtlasError):
         "check that --db (or CGT_ATLAS_DB) names the warehouse. If this file is a damaged warehouse, "
         "move it aside and run cgt-atlas refresh to build a new one."
     )
+    exit_code = EXIT_USAGE
 
 
 class WarehouseUnopenable(AtlasError):
@@ -193,6 +225,7 @@ class WarehouseDiskFull(AtlasError):
 
 class RefreshRunning(AtlasError):
     hint = "wait for that refresh to finish, or use another --db."
+    exit_code = EXIT_TEMPFAIL
 
 
 class Terminated(KeyboardInterrupt):

@@ -80,7 +80,15 @@ def records_text(
 def emit_sections(
     sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]], fmt: OutputFormat
 ) -> None:
-    """Titled sections, one after another; as a table, a one-row section reads as `column  value` lines."""
+    """Titled sections, one after another; as a table, a one-row section reads as `column  value` lines.
+    As JSON, one document: an object with a list of records per section, keyed by its title."""
+    if fmt is OutputFormat.json:
+        document = {
+            title: [dict(zip(columns, row, strict=True)) for row in rows] for title, columns, rows in sections
+        }
+        json.dump(document, sys.stdout, default=str, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
     if fmt is not OutputFormat.table:
         for title, columns, rows in sections:
             emit(columns, rows, fmt, title=title)

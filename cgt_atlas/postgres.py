@@ -24,7 +24,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from cgt_atlas.errors import AtlasError, ConfigError
+from cgt_atlas.errors import EXIT_TEMPFAIL, EXIT_USAGE, AtlasError, ConfigError
 from cgt_atlas.landing import new_run_id
 from cgt_atlas.publish import _arrow_reader, freshness, mart_names, provenance
 from warehouse.load import connect_reader
@@ -35,6 +35,18 @@ DIMENSIONS = ("countries", "products", "organisations")
 product_id and organisation_id. Trial-level tables stay in the warehouse."""
 PROVENANCE_TABLE = "_cgt_atlas_publish"
 SOURCES_TABLE = "_cgt_atlas_sources"
+SOURCE_COLUMNS = (
+    ("source", "text"),
+    ("run_id", "text"),
+    ("mode", "text"),
+    ("finished_at", "timestamptz"),
+    ("rows_loaded", "bigint"),
+    ("watermark", "text"),
+    ("stale", "boolean"),
+    ("last_attempt_at", "timestamptz"),
+    ("last_error", "text"),
+)
+"""`_cgt_atlas_sources`: each source's last successful run (publish.freshness), and whether it is stale."""
 SWAP_LOCK_TIMEOUT = "30s"
 """How long the swap waits for readers' locks on the old tables before giving up (and rolling
 back): a BI query running for minutes must not leave every later reader queued behind us."""
@@ -69,6 +81,7 @@ SCALAR_TYPES = {
 
 class PublishTargetInvalid(AtlasError):
     hint = "give a URL like postgresql://user@host:5432/dbname (password in ~/.pgpass or PGPASSWORD)."
+    exit_code = EXIT_USAGE
 
 
 class PublishTargetUnreachable(AtlasError):
@@ -76,10 +89,23 @@ class PublishTargetUnreachable(AtlasError):
         "check that the server is running and reachable (host, port, firewall) and that the user, "
         "password and database are right; nothing was changed on the server."
     )
+    exit_code = EXIT_TEMPFAIL
+
+
+class PublishTargetRefused(PublishTargetUnreachable):
+    """The server answered and said no (no such role or database, a wrong password): it will say so again."""
+
+    exit_code = EXIT_USAGE
+
+
+REFUSED_LOGIN = re.compile(
+    r"does not exist|authentication failed|password|no pg_hba\.conf entry|permission denied"
+)
 
 
 class PublishBusy(AtlasError):
     hint = "another publish to this schema is running: wait for it to finish, then run again."
+    exit_code = EXIT_TEMPFAIL
 
 
 class PublishRefused(AtlasError):
@@ -89,6 +115,7 @@ class PublishRefused(AtlasError):
         "publish into a schema of cgt-atlas's own: leave out --schema (it uses cgt_atlas) or name a new "
         "one; nothing was changed on the server."
     )
+    exit_code = EXIT_USAGE
 
 
 class PublishFailed(AtlasError):
@@ -204,15 +231,19 @@ def connect_target(url: str) -> psycopg.Connection:
         raise PublishTargetInvalid(f"--to must be a postgresql:// URL, not {url.split('://')[0]!r}")
     try:
         where = describe_target(url)
+        port = str(conninfo_to_dict(url).get("port") or "5432")
     except psycopg.ProgrammingError as error:
         raise PublishTargetInvalid(f"cannot read the URL given to --to: {error}") from error
+    if not all(part.isdigit() for part in port.split(",")):
+        raise PublishTargetInvalid(f"cannot use the URL given to --to: the port {port!r} is not a number")
     try:
         return psycopg.connect(url, connect_timeout=10, application_name="cgt-atlas publish")
     except psycopg.ProgrammingError as error:
         raise PublishTargetInvalid(f"cannot use the URL given to --to: {error}") from error
     except psycopg.OperationalError as error:
         reason = " ".join(str(error).split())
-        raise PublishTargetUnreachable(f"cannot connect to PostgreSQL at {where}: {reason}") from error
+        refused = PublishTargetRefused if REFUSED_LOGIN.search(reason) else PublishTargetUnreachable
+        raise refused(f"cannot connect to PostgreSQL at {where}: {reason}") from error
 
 
 def _provenance(
@@ -248,17 +279,20 @@ def _write_provenance(
         list(row.values()),
     )
     pg.execute(
-        sql.SQL(
-            "CREATE TABLE {} (source text, run_id text, mode text, finished_at timestamptz, "
-            "rows_loaded bigint, watermark text)"
-        ).format(sql.Identifier(schema, SOURCES_TABLE))
+        sql.SQL("CREATE TABLE {} ({})").format(
+            sql.Identifier(schema, SOURCES_TABLE),
+            sql.SQL(", ").join(
+                sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind)) for name, kind in SOURCE_COLUMNS
+            ),
+        )
     )
     with pg.cursor() as cursor:
         cursor.executemany(
-            sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(
-                sql.Identifier(schema, SOURCES_TABLE)
+            sql.SQL("INSERT INTO {} VALUES ({})").format(
+                sql.Identifier(schema, SOURCES_TABLE),
+                sql.SQL(", ").join(sql.Placeholder() * len(SOURCE_COLUMNS)),
             ),
-            [tuple(source.values()) for source in sources],
+            [tuple(source[name] for name, _kind in SOURCE_COLUMNS) for source in sources],
         )
 
 

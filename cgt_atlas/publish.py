@@ -22,8 +22,10 @@ import pyarrow.parquet as pq
 from cgt_atlas.output import spreadsheet_safe_sql
 from cgt_atlas.progress import reporter
 from cgt_atlas.settings import MODELS_DIR
+from warehouse.connect import table_columns
 from warehouse.dictionary import model_header
 from warehouse.load import connect_reader
+from warehouse.runs import SUCCEEDED
 
 
 def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -49,12 +51,18 @@ def _seconds(iso_timestamp: str) -> str:
 
 
 def freshness(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    """The last successful run of each source: when, how, and its watermark."""
+    """The last successful run of each source (when, how, its watermark), and whether its last run failed:
+    then the source is `stale`, its data as of that last successful run."""
+    succeeded = f"FILTER (WHERE {SUCCEEDED})"
+    error = "arg_max(error, finished_at)" if "error" in table_columns(con, "pipeline_runs") else "NULL"
     rows = con.sql(
-        """
-        SELECT source, arg_max(run_id, finished_at), arg_max(mode, finished_at), max(finished_at),
-            arg_max(rows_loaded, finished_at), max(watermark)
-        FROM pipeline_runs GROUP BY source ORDER BY source
+        f"""
+        SELECT source, arg_max(run_id, finished_at) {succeeded}, arg_max(mode, finished_at) {succeeded},
+            max(finished_at) {succeeded}, arg_max(rows_loaded, finished_at) {succeeded}, max(watermark),
+            NOT bool_or({SUCCEEDED}) FILTER (WHERE finished_at = last_attempt) AS stale,
+            any_value(last_attempt), {error}
+        FROM (SELECT *, max(finished_at) OVER (PARTITION BY source) AS last_attempt FROM pipeline_runs)
+        GROUP BY source ORDER BY source
         """
     ).fetchall()
     return [
@@ -65,8 +73,11 @@ def freshness(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
             "finished_at": finished.isoformat() if finished else None,
             "rows_loaded": loaded,
             "watermark": watermark,
+            "stale": bool(stale),
+            "last_attempt_at": attempt.isoformat() if attempt else None,
+            "last_error": last_error if stale else None,
         }
-        for source, run_id, mode, finished, loaded, watermark in rows
+        for source, run_id, mode, finished, loaded, watermark, stale, attempt, last_error in rows
     ]
 
 
@@ -200,6 +211,11 @@ def provenance(con: duckdb.DuckDBPyConnection, exported_at: datetime) -> dict[st
             f"{source['mode']} run {source['run_id']} finished "
             f"{_seconds(finished) if finished else 'never'}"
             + (f", newest record {source['watermark']}" if source["watermark"] else "")
+            + (
+                f"; STALE: its last run ({_seconds(str(source['last_attempt_at']))}) failed"
+                if source["stale"]
+                else ""
+            )
         )
     return out
 

@@ -16,6 +16,7 @@ from cgt_atlas import charts
 from cgt_atlas.publish import freshness, minute_text
 from cgt_atlas.sources import SOURCES
 from warehouse.load import connect_reader
+from warehouse.run_changes import CHANGE_LABELS, change_counts
 
 REGION_COLOURS = {
     "North America": "#1f77b4",
@@ -180,7 +181,7 @@ def _scope(fresh: list[dict[str, object]], version: str, duplicates: int, no_sit
         + _searches(fresh)
         + "<div id='freshness'>"
         + _table(
-            ["source", "last run", "mode", "finished", "records", "newest record update"],
+            ["source", "last run", "mode", "finished", "records", "newest record update", "state"],
             [
                 (
                     row["source"],
@@ -189,11 +190,47 @@ def _scope(fresh: list[dict[str, object]], version: str, duplicates: int, no_sit
                     minute_text(row["finished_at"]),
                     row["rows_loaded"],
                     row["watermark"],
+                    f"stale: its last run ({minute_text(row['last_attempt_at'])}) failed"
+                    if row["stale"]
+                    else "current",
                 )
                 for row in fresh
             ],
         )
         + "</div></section>"
+    )
+
+
+WHATS_NEW_ROWS = 15
+"""Changes listed by name in "What is new"; the rest are counted (`cgt-atlas changes` lists them all)."""
+
+
+def _whats_new(con: duckdb.DuckDBPyConnection) -> str:
+    """The "What is new" section: what the newest refresh that changed anything changed (run_changes)."""
+    latest, counts = change_counts(con)
+    if latest is None:
+        return (
+            "<section id='whats-new'><h2>What is new</h2><p>No changes recorded yet: the first refresh is "
+            "the baseline, and each later one records what it changes.</p></section>"
+        )
+    rows = con.execute(
+        'SELECT change, source, split_part(entity_key, \'|\', 1), label, "before", "after" FROM run_changes '
+        "WHERE run_id = ? ORDER BY list_position(?, change), source, entity_key LIMIT ?",
+        [latest, list(CHANGE_LABELS), WHATS_NEW_ROWS],
+    ).fetchall()
+    summary = ", ".join(f"{count:,} {CHANGE_LABELS.get(change, change)}" for change, count in counts)
+    listed = [(CHANGE_LABELS.get(change, change), *rest) for change, *rest in rows]
+    total = sum(count for _change, count in counts)
+    more = (
+        f" The first {WHATS_NEW_ROWS} are listed; `cgt-atlas changes` lists all."
+        if total > WHATS_NEW_ROWS
+        else ""
+    )
+    return (
+        f"<section id='whats-new'><h2>What is new</h2><p>Refresh {_esc(latest)} changed: {_esc(summary)}."
+        f"{_esc(more)}</p>"
+        + _table(["change", "source", "id", "what", "before", "after"], listed)
+        + "</section>"
     )
 
 
@@ -357,6 +394,7 @@ def build_report(db_path: Path) -> str:
         ).fetchall()[0][0]
         fresh = freshness(con)
         version = con.sql("SELECT max(rules_version) FROM classifier_rules").fetchall()[0][0]
+        whats_new = _whats_new(con)
     finally:
         con.close()
 
@@ -380,6 +418,7 @@ def build_report(db_path: Path) -> str:
         f"<div class='kpi'><b>{approved}</b><span>CGT products approved by an agency"
         f"{f' (+{not_approved} refused or withdrawn)' if not_approved else ''}</span></div></div>",
         _scope(fresh, version, duplicates, no_site, undated),
+        whats_new,
         _figure(
             "world-map",
             "CGT trials by country",

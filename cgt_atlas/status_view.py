@@ -53,12 +53,14 @@ def _run_columns(now: datetime) -> list[Column]:
     return [
         Column("source", lambda r: r["source"]),
         Column(
-            "status", lambda r: "succeeded" if str(r["status"]).startswith("succeeded") else str(r["status"])
+            "status",
+            lambda r: "succeeded" if str(r["status"]).startswith("succeeded") else f"{r['status']} (stale)",
         ),
         Column("finished", lambda r: human_age(r["finished_at"], now)),
         Column("loaded", lambda r: _count(r["rows_loaded"]), numeric=True),
         Column("quarantined", lambda r: _count(r["rows_quarantined"]), numeric=True),
         Column("newest record", lambda r: str(r["watermark"] or "")),
+        Column("last loaded", lambda r: human_age(r.get("last_loaded_at"), now)),
         Column("mode", lambda r: str(r["mode"] or "")),
         Column("run", lambda r: short_run_id(r["run_id"])),
         Column("gate", lambda r: str(r["quality_gate"] or "")),
@@ -134,3 +136,13 @@ def print_status(
         console.print(table)
         if left_out:
             console.print(f"hidden at this width: {', '.join(left_out)} (-f csv shows all)", style="dim")
+        for record in records:
+            if record.get("stale"):
+                console.print(
+                    f"{record['source']} is stale (its data is as of its last loaded run): "
+                    f"{record['error']}\n"
+                    f"  next: {record['next_step']}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )

@@ -1,8 +1,9 @@
 """Prefect 3 flows: refresh = one ingest subflow per source, then one load of them all.
 
-Tasks pass paths, keys and small dicts of counts, never DataFrames. The load is the only
-writer and runs once, after every source has staged, so the warehouse changes in one
-transaction or not at all.
+Tasks pass paths, keys and small dicts of counts, never DataFrames. A source that fails to fetch or
+parse fails alone: it is recorded with its error and keeps its last good data, and the others still
+load. The load is the only writer and runs once, after every source has staged; it swaps the new
+warehouse in whole, or leaves the old one exactly as it was.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from flows.quiet import quiet_prefect
 
 quiet_prefect()
 
+import traceback  # noqa: E402
+from dataclasses import asdict  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from prefect import flow, task  # noqa: E402
@@ -20,7 +23,7 @@ from cgt_atlas.errors import is_transient  # noqa: E402
 from cgt_atlas.landing import new_run_id  # noqa: E402
 from cgt_atlas.progress import reporter  # noqa: E402
 from cgt_atlas.sources import SOURCES, get_source  # noqa: E402
-from warehouse.load import StagedRun, load_runs  # noqa: E402
+from warehouse.load import SourceFailure, StagedRun, load_sources  # noqa: E402
 
 
 def _transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's retry hook signature
@@ -43,8 +46,14 @@ def stage_chunk(source_name: str, run_id: str, pages: list[str], chunk_no: int) 
 
 
 @task(cache_policy=None)
-def load_warehouse(db_path: str, runs: list[dict], accept_shrink: bool = False) -> dict:
-    return load_runs(Path(db_path), [StagedRun(**run) for run in runs], accept_shrink=accept_shrink)
+def load_warehouse(db_path: str, runs: list[dict], failures: list[dict], accept_shrink: bool = False) -> dict:
+    report = load_sources(
+        Path(db_path),
+        [StagedRun(**run) for run in runs],
+        failures=[SourceFailure(**failure) for failure in failures],
+        accept_shrink=accept_shrink,
+    )
+    return {"changed": report.changed, "held": [asdict(failure) for failure in report.held]}
 
 
 @flow(name="ingest-source", log_prints=False)
@@ -87,12 +96,37 @@ def refresh(
     for name in names:
         get_source(name)  # unknown names fail before any work
     run_id = run_id or new_run_id()
+    staged: list[dict] = []
+    failures: list[dict] = []
     # The staged Parquet is read once, by the load; it goes when the load ends, or when any step fails.
     with pipeline.staging_area(run_id, names):
-        staged = [
-            run
-            for name in names
-            if (run := ingest_source(name, run_id, replay_dir, full, db_path)) is not None
-        ]
-        changed = load_warehouse(db_path, staged, accept_shrink) if staged else {}
-    return {"run_id": run_id, "runs": staged, "changed": changed}
+        for name in names:
+            started_at = pipeline.now_iso()
+            try:
+                run = ingest_source(name, run_id, replay_dir, full, db_path)
+            except Exception as error:  # this source fails alone; Ctrl-C and SIGTERM still stop the run
+                failure = SourceFailure.from_error(
+                    error,
+                    run_id=run_id,
+                    source=name,
+                    mode="replay" if replay_dir else "live",
+                    started_at=started_at,
+                )
+                failures.append(asdict(failure) | {"traceback": format_exception(error)})
+                reporter().note(f"{name}: failed: {failure.error}")
+                continue
+            if run is not None:
+                staged.append(run)
+        recorded = [{k: v for k, v in failure.items() if k != "traceback"} for failure in failures]
+        loaded = load_warehouse(db_path, staged, recorded, accept_shrink)
+    return {
+        "run_id": run_id,
+        "runs": staged,
+        "changed": loaded["changed"],
+        "failures": failures + loaded["held"],
+    }
+
+
+def format_exception(error: BaseException) -> str:
+    """The traceback, kept for `refresh -v` (the run goes on to the next source)."""
+    return "".join(traceback.format_exception(error))

@@ -27,6 +27,7 @@ from click.testing import CliRunner  # noqa: E402
 
 from cgt_atlas import postgres  # noqa: E402
 from cgt_atlas.cli import app  # noqa: E402
+from cgt_atlas.errors import EXIT_TEMPFAIL, EXIT_USAGE  # noqa: E402
 from cgt_atlas.landing import new_run_id  # noqa: E402
 from tests.conftest import FIXTURES  # noqa: E402
 from tests.registry_helpers import load_replay  # noqa: E402
@@ -263,7 +264,7 @@ def test_a_publish_failing_mid_copy_leaves_the_live_schema_as_it_was(
 )
 def test_a_bad_url_is_named_before_anything_happens(warehouse: Path, url: str, message: str) -> None:
     result = CliRunner().invoke(app, ["publish", "--to", url, "--db", str(warehouse)])
-    assert result.exit_code == 1
+    assert result.exit_code == EXIT_USAGE
     assert "error:" in result.output and message in result.output and "next:" in result.output
 
 
@@ -272,15 +273,17 @@ def test_an_unreachable_server_or_refused_login_says_so_and_changes_nothing(
 ) -> None:
     closed = f"postgresql://postgres@127.0.0.1:{_free_port()}/postgres"
     result = CliRunner().invoke(app, ["publish", "--to", closed, "--db", str(warehouse)])
-    assert (
-        result.exit_code == 1 and "cannot connect to PostgreSQL" in result.output and "next:" in result.output
+    assert (  # a server that does not answer may answer later
+        result.exit_code == EXIT_TEMPFAIL
+        and "cannot connect to PostgreSQL" in result.output
+        and "next:" in result.output
     )
     missing_db = pg_server.rsplit("/", 1)[0] + "/no_such_database"
     result = CliRunner().invoke(app, ["publish", "--to", missing_db, "--db", str(warehouse)])
-    assert result.exit_code == 1 and "no_such_database" in result.output
+    assert result.exit_code == EXIT_USAGE and "no_such_database" in result.output  # it will refuse again
     stranger = pg_server.replace("postgres@", "no_such_role@")
     result = CliRunner().invoke(app, ["publish", "--to", stranger, "--db", str(warehouse)])
-    assert result.exit_code == 1 and 'role "no_such_role" does not exist' in result.output
+    assert result.exit_code == EXIT_USAGE and 'role "no_such_role" does not exist' in result.output
     assert _schemas(target) == set()
 
 
@@ -333,7 +336,7 @@ def test_a_schema_name_that_needs_quoting_is_refused(warehouse: Path, target: st
     result = CliRunner().invoke(
         app, ["publish", "--to", target, "--schema", "Drop Me", "--db", str(warehouse)]
     )
-    assert result.exit_code == 1 and "--schema" in result.output and "next:" in result.output
+    assert result.exit_code == EXIT_USAGE and "--schema" in result.output and "next:" in result.output
 
 
 def test_readers_see_the_previous_data_while_a_publish_runs(
@@ -392,7 +395,7 @@ def test_publish_refuses_an_existing_schema_it_did_not_make_and_changes_nothing(
     result = CliRunner().invoke(
         app, ["publish", "--to", someone_elses_data, "--schema", schema, "--db", str(warehouse)]
     )
-    assert result.exit_code != 0
+    assert result.exit_code == EXIT_USAGE
     assert f"error: schema {schema} already exists and was not made by cgt-atlas" in result.output
     assert holds in result.output and "next:" in result.output
     assert _pg(someone_elses_data, "SELECT count(*) FROM public.customers") == [(2,)]

@@ -16,6 +16,7 @@ from conftest import shared_path
 from helpers import counts, scalar
 
 from cgt_atlas.cli import app
+from cgt_atlas.errors import EXIT_TEMPFAIL
 from cgt_atlas.sources.ctgov.settings import BASE_URL
 
 
@@ -108,14 +109,19 @@ def test_offline_refresh_fails_fast_naming_the_host_and_leaves_the_warehouse(
         runner.invoke(app, ["refresh", "--replay", str(shared_path("replay")), "--db", str(db)]).exit_code
         == 0
     )
-    before = counts(db, "trials", "trial_sites", "pipeline_runs")
+    before = counts(db, "trials", "trial_sites")
     with rm.Mocker() as mock:
         mock.get(BASE_URL, exc=requests.ConnectionError("[Errno -3] Temporary failure in name resolution"))
-        result = runner.invoke(app, ["refresh", "--db", str(db)])
+        result = runner.invoke(app, ["refresh", "--source", "ctgov", "--db", str(db)])
         attempts = mock.call_count
-    assert result.exit_code == 1
+    assert result.exit_code == EXIT_TEMPFAIL, result.output  # the network: retry later
     assert "could not reach clinicaltrials.gov" in result.output
-    assert "warehouse is unchanged" in result.output
+    assert "its last good data kept" in result.output
     assert "Traceback" not in result.output
     assert attempts == 3, "no Prefect retry on top of the client's own"
-    assert counts(db, "trials", "trial_sites", "pipeline_runs") == before
+    assert counts(db, "trials", "trial_sites") == before
+    assert scalar(
+        db,
+        "SELECT (status, retry_later) FROM pipeline_runs WHERE source = 'ctgov' "
+        "ORDER BY finished_at DESC LIMIT 1",
+    ) == ("failed", True)

@@ -27,9 +27,18 @@ DUCKDB_MAGIC_END = 12
 """Every DuckDB database file has b"DUCK" at bytes 8 to 12 (after the header's checksum)."""
 
 
+STORAGE_COMPATIBILITY = "v1.4.0"
+"""The storage format the writer keeps the warehouse in: DuckDB 1.4 and later (R, DBeaver, older notebooks,
+the 1.5 CLI) open it. DuckDB 2.0's default format is readable by 2.0 only."""
+
+
 def connect_writer(db_path: Path) -> duckdb.DuckDBPyConnection:
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    return _connect(db_path, "for writing", config={"memory_limit": WRITER_MEMORY_LIMIT})
+    return _connect(
+        db_path,
+        "for writing",
+        config={"memory_limit": WRITER_MEMORY_LIMIT, "storage_compatibility_version": STORAGE_COMPATIBILITY},
+    )
 
 
 READER_CONFIG: dict[str, str | bool] = {

@@ -1,9 +1,13 @@
 """The one writer: merge staged runs into the warehouse and rebuild the models, atomically.
 
-Everything a refresh changes (core tables, quarantine, pipeline_runs, countries, staging
-views, marts) happens in one DuckDB transaction: a failure anywhere rolls all of it back
-and the last good warehouse stays as it was. A first load builds a new file beside the
-warehouse's path and moves it in once committed, so no kill leaves a half-made warehouse.
+A refresh never writes the live file. It copies the warehouse beside itself (or starts a new one),
+merges each source into the copy in a transaction of its own, rebuilds the marts from what loaded,
+and then gives the copy the warehouse's name in one rename. So:
+- a failure anywhere leaves the live warehouse exactly as it was (the copy is deleted);
+- one source failing its quality gate is rolled back alone, and the others still load;
+- readers (a notebook, `cgt-atlas sql`, the dashboard) never block the refresh and keep the consistent
+  view they opened: the rename swaps in a new file, and an open connection still reads the old one.
+The file is written in a storage format DuckDB 1.4 and later read (STORAGE_COMPATIBILITY).
 """
 
 from __future__ import annotations
@@ -12,23 +16,23 @@ import contextlib
 import errno
 import os
 import re
+import shutil
 import signal
+import struct
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from cgt_atlas.errors import (
-    QualityGateFailed,
-    WarehouseBusy,
-    WarehouseDiskFull,
-)
+from cgt_atlas.errors import QualityGateFailed, WarehouseDiskFull
 from cgt_atlas.progress import reporter
 from cgt_atlas.settings import MODELS_DIR, SEEDS_DIR, WAREHOUSE_DIR
 from warehouse import gates
 from warehouse.classifier import install_classifier
 from warehouse.connect import (
+    STORAGE_COMPATIBILITY,
     check_database_file,
     connect_reader,
     connect_writer,
@@ -36,9 +40,11 @@ from warehouse.connect import (
     table_columns,
 )
 from warehouse.dictionary import comment_warehouse
-from warehouse.runs import USABLE_WATERMARK, StagedRun, latest_watermark
+from warehouse.runs import USABLE_WATERMARK, SourceFailure, StagedRun, latest_watermark
 
 __all__ = [  # the writer, and what callers long imported from here
+    "LoadReport",
+    "SourceFailure",
     "StagedRun",
     "check_database_file",
     "connect_reader",
@@ -46,81 +52,211 @@ __all__ = [  # the writer, and what callers long imported from here
     "is_refused",
     "latest_watermark",
     "load_runs",
+    "load_sources",
 ]
 
 
 BUILDING_SUFFIX = ".building-"
-"""A first load builds <db>.building-<pid> and gives it the name <db> once committed."""
+"""A load builds <db>.building-<pid> and gives it the name <db> once committed."""
+
+READABLE_STORAGE_VERSIONS = range(64, 68)
+"""Storage version numbers in a DuckDB file header that DuckDB 1.4 reads (v1.0.0 .. v1.4.x). A warehouse
+written outside them (by DuckDB 2.0's default) is rewritten once into the compatible format."""
+
+
+@dataclass
+class LoadReport:
+    """What a load did: the sources merged (their counts) and those a quality gate held back."""
+
+    changed: dict[str, dict[str, int]] = field(default_factory=dict)
+    held: list[SourceFailure] = field(default_factory=list)
 
 
 def load_runs(
     db_path: Path, runs: list[StagedRun], *, accept_shrink: bool = False
 ) -> dict[str, dict[str, int]]:
-    """Merge every staged run, record it in pipeline_runs, rebuild models; all or nothing.
+    """All or nothing: merge every run, or raise QualityGateFailed and change nothing (library use,
+    tests and the benchmark). A scheduled refresh uses load_sources, where each source stands alone."""
+    return load_sources(db_path, runs, accept_shrink=accept_shrink, all_or_nothing=True).changed
 
-    Each merge must pass the quality gates (warehouse/gates.py) unless accept_shrink is set;
-    a run that fails them raises QualityGateFailed and the warehouse stays as it was.
 
-    A first load builds the warehouse under a temporary name beside it and gives it its name only
-    once committed, so a kill (even -9) mid-load never leaves a half-made file at db_path.
+def load_sources(
+    db_path: Path,
+    runs: list[StagedRun],
+    *,
+    failures: Sequence[SourceFailure] = (),
+    accept_shrink: bool = False,
+    all_or_nothing: bool = False,
+) -> LoadReport:
+    """Merge each staged run in a transaction of its own, record every source's outcome (the failures
+    the flow hands in too) in pipeline_runs, rebuild the models from what loaded, and swap the result in.
+
+    Each merge must pass the quality gates (warehouse/gates.py) unless accept_shrink is set. A source
+    that fails them is rolled back alone and reported in `held` (all_or_nothing: QualityGateFailed,
+    and nothing changes). Nothing to record at all leaves the warehouse untouched.
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_builds(db_path)
-    placeholder = db_path.exists() and db_path.stat().st_size == 0  # left by an older, killed load
-    first = placeholder or not db_path.exists()
-    target = _building_path(db_path) if first else db_path
+    existing = db_path.exists() and db_path.stat().st_size > 0
+    if not runs and not (failures and existing):
+        return LoadReport()
+    working = _building_path(db_path)
     con: duckdb.DuckDBPyConnection | None = None
     published = False  # db_path holds these runs
-    changed: dict[str, dict[str, int]] = {}
+    report = LoadReport()
     try:
-        con = connect_writer(target)
+        if existing:
+            _copy_warehouse(db_path, working)
+        con = connect_writer(working)
         con.execute("BEGIN TRANSACTION")
         ensure_schema(con)
+        con.commit()
+        tracking = existing and snapshot_for_changes(con)
         problems: list[str] = []
         for run in runs:
+            con.execute("BEGIN TRANSACTION")
             before = gates.profile(con, run)
-            changed[run.source] = merge_run(con, run)
-            reporter().advance("sources merged", 1, len(runs))
-            loaded = changed[run.source]["loaded"]
+            counts = merge_run(con, run)
+            loaded = counts["loaded"]
             found = gates.findings(run, before, gates.profile(con, run), loaded)
-            problems.extend(found)
+            reporter().advance("sources merged", 1, len(runs))
+            if found and not accept_shrink:
+                con.rollback()
+                problems.extend(found)
+                report.held.append(_held(run, found))
+                continue
             _record_gate(con, run, found, gates.notices(run, loaded))
-        if problems and not accept_shrink:
+            con.commit()
+            report.changed[run.source] = counts
+        if problems and all_or_nothing:
             raise QualityGateFailed(
                 "the load would make the warehouse worse, so nothing was loaded:\n  - "
                 + "\n  - ".join(problems)
             )
-        build_models(con)
-        comment_warehouse(con)  # the data dictionary, where analysts query
-        if first:
-            con.commit()
-            con.execute("CHECKPOINT")  # everything in the one file, so moving it moves everything
-            con.close()
-            with _signals_deferred():  # the warehouse appears and is recorded as such, or neither
-                _move_into_place(target, db_path, replace=placeholder)
-                published = True
-                COMMITTED_RUNS.extend(run.run_id for run in runs)
-            target.unlink(missing_ok=True)  # the name a hard link left behind
-            _sync_folder(db_path.parent)
-        else:
-            with _signals_deferred():  # committed and recorded as such, or neither
-                con.commit()
-                published = True
-                COMMITTED_RUNS.extend(run.run_id for run in runs)
-            con.close()
+        if not report.changed and not existing:
+            raise _nothing_loaded(report.held)
+        con.execute("BEGIN TRANSACTION")
+        record_failures(con, [*failures, *report.held])
+        if report.changed:
+            build_models(con)
+            if tracking:
+                con.execute(CHANGES_RECORD.read_text(encoding="utf-8"), {"run_id": runs[0].run_id})
+            comment_warehouse(con)  # the data dictionary, where analysts query
+        con.commit()
+        con.execute("CHECKPOINT")  # everything in the one file, so moving it moves everything
+        con.close()
+        with _signals_deferred():  # the warehouse is swapped in and recorded as such, or neither
+            _move_into_place(working, db_path)
+            published = True
+            if report.changed:
+                COMMITTED_RUNS.extend(run.run_id for run in runs if run.source in report.changed)
+        _sync_folder(db_path.parent)
     except BaseException as error:
         if con is not None:
             _abandon(con)
         if published:
             raise
-        if first:
-            _remove_database(target)
+        _remove_database(working)
         if isinstance(error, duckdb.Error | OSError) and _disk_full(error):
             raise WarehouseDiskFull(
                 f"no space left on the disk of {db_path} while loading ({error}); the warehouse is unchanged"
             ) from error
         raise
-    return changed
+    return report
+
+
+CHANGES_SNAPSHOT = WAREHOUSE_DIR / "changes" / "snapshot.sql"
+CHANGES_RECORD = WAREHOUSE_DIR / "changes" / "record.sql"
+
+
+def snapshot_for_changes(con: duckdb.DuckDBPyConnection) -> bool:
+    """Keep what the atlas reports before the merges, for run_changes; False when there is nothing to
+    compare with (a warehouse whose models were never built), so the load records no changes."""
+    try:
+        con.execute(CHANGES_SNAPSHOT.read_text(encoding="utf-8"))
+    except duckdb.CatalogException:
+        return False
+    return True
+
+
+def _held(run: StagedRun, found: list[str]) -> SourceFailure:
+    gate = QualityGateFailed(
+        f"the load would make the warehouse worse, so the quality gates held {run.source} back: "
+        + "; ".join(found)
+    )
+    failure = SourceFailure.from_error(
+        gate, run_id=run.run_id, source=run.source, mode=run.mode, started_at=run.started_at
+    )
+    failure.findings = "\n".join(found)
+    return failure
+
+
+def _nothing_loaded(held: list[SourceFailure]) -> QualityGateFailed:
+    """A first load where the gates held every source back: there is no warehouse to record it in."""
+    return QualityGateFailed(
+        "the load would make the warehouse worse, so nothing was loaded:\n  - "
+        + "\n  - ".join(line for failure in held for line in (failure.findings or "").splitlines())
+    )
+
+
+def record_failures(con: duckdb.DuckDBPyConnection, failures: Sequence[SourceFailure]) -> None:
+    """A row per source that did not load: its data stays as its last loaded run left it."""
+    for failure in failures:
+        con.execute(
+            """
+            INSERT INTO pipeline_runs BY NAME
+            SELECT $run_id AS run_id, $source AS source, $mode AS mode,
+                $started_at::TIMESTAMPTZ AS started_at, now() AS finished_at, $status AS status,
+                $error AS error, $next_step AS next_step, $retry_later AS retry_later,
+                CASE WHEN $status = 'held_by_gate' THEN 'held' END AS quality_gate,
+                $findings AS quality_findings
+            """,
+            {
+                "run_id": failure.run_id,
+                "source": failure.source,
+                "mode": failure.mode,
+                "started_at": failure.started_at,
+                "status": failure.status,
+                "error": failure.error,
+                "next_step": failure.next_step,
+                "retry_later": failure.retry_later,
+                "findings": failure.findings,
+            },
+        )
+
+
+def storage_version(db_path: Path) -> int | None:
+    """The storage version number in a DuckDB file's header (bytes 12..20), or None if unreadable."""
+    with db_path.open("rb") as file:
+        header = file.read(20)
+    return struct.unpack("<Q", header[12:20])[0] if len(header) == 20 else None
+
+
+def _copy_warehouse(db_path: Path, working: Path) -> None:
+    """The live warehouse copied to `working`, where the load writes.
+
+    A read-only connection is held while copying: it fails (WarehouseBusy) if another process has the
+    file open for writing, and keeps one from starting mid-copy; readers do not stand in its way. A file
+    in a storage format DuckDB 1.4 cannot read is rewritten into the compatible one instead of copied.
+    """
+    guard = connect_reader(db_path, require_warehouse=False)
+    try:
+        if storage_version(db_path) in READABLE_STORAGE_VERSIONS:
+            shutil.copyfile(db_path, working)
+            wal = db_path.with_name(db_path.name + ".wal")  # left by a writer that died before checkpointing
+            if wal.exists():
+                shutil.copyfile(wal, working.with_name(working.name + ".wal"))
+            return
+    finally:
+        guard.close()
+    converter = duckdb.connect(config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
+    try:
+        converter.execute("ATTACH ? AS live (READ_ONLY)", [str(db_path)])
+        converter.execute(f"ATTACH ? AS copy (STORAGE_VERSION '{STORAGE_COMPATIBILITY}')", [str(working)])
+        converter.execute("COPY FROM DATABASE live TO copy")
+        converter.execute("DETACH copy")
+    finally:
+        converter.close()
 
 
 COMMITTED_RUNS: list[str] = []
@@ -193,21 +329,11 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _move_into_place(built: Path, db_path: Path, replace: bool) -> None:
-    """Give the committed build its final name; never overwrite a warehouse made meanwhile."""
+def _move_into_place(built: Path, db_path: Path) -> None:
+    """Give the committed build the warehouse's name in one rename: readers see the old file or the new."""
     if built.with_name(built.name + ".wal").exists():  # CHECKPOINT and close should have emptied it
-        raise RuntimeError(f"DuckDB left {built}.wal after a checkpoint; {db_path} was not created")
-    if replace:  # db_path is an empty file an older, killed first load left
-        os.replace(built, db_path)
-        return
-    try:
-        os.link(built, db_path)  # unlike rename, fails rather than replace an existing file
-    except FileExistsError as error:
-        raise WarehouseBusy(
-            f"another process created {db_path} while this refresh built it; nothing was loaded"
-        ) from error
-    except OSError:  # a file system without hard links
-        os.replace(built, db_path)
+        raise RuntimeError(f"DuckDB left {built}.wal after a checkpoint; {db_path} was not changed")
+    os.replace(built, db_path)
 
 
 def _sync_folder(folder: Path) -> None:

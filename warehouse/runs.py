@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from cgt_atlas.errors import EXIT_GATE, EXIT_TEMPFAIL, AtlasError
 from warehouse.connect import _has_table, connect_reader
 
 
@@ -28,6 +29,54 @@ class StagedRun:
     full_refresh: bool
     raw_path: str
 
+
+@dataclass
+class SourceFailure:
+    """A source that did not load in a run, and why: recorded in pipeline_runs beside the runs that did.
+
+    `retry_later` says the cause mends by itself (network, throttling, a busy server): a scheduler retries;
+    otherwise a person must look (a quality gate, a changed format).
+    """
+
+    run_id: str
+    source: str
+    mode: str
+    started_at: str
+    status: str
+    """`failed`, or `held_by_gate` when the quality gates kept its data out."""
+    error: str
+    next_step: str
+    retry_later: bool
+    findings: str | None = None
+
+    @classmethod
+    def from_error(
+        cls, error: BaseException, *, run_id: str, source: str, mode: str, started_at: str
+    ) -> SourceFailure:
+        """The failure an exception describes: an AtlasError's own message and next step, else its type."""
+        if isinstance(error, AtlasError):
+            message, hint, code = (
+                str(error.args[0]) if error.args else type(error).__name__,
+                error.hint,
+                error.exit_code,
+            )
+        else:
+            message = f"{type(error).__name__}: {error}"
+            hint, code = "rerun with -v for the traceback and report it.", 1
+        return cls(
+            run_id=run_id,
+            source=source,
+            mode=mode,
+            started_at=started_at,
+            status="held_by_gate" if code == EXIT_GATE else "failed",
+            error=" ".join(message.split()),
+            next_step=hint,
+            retry_later=code == EXIT_TEMPFAIL,
+        )
+
+
+SUCCEEDED = "status LIKE 'succeeded%'"
+"""A pipeline_runs row of a run that loaded (`succeeded`, `succeeded_with_quarantine`)."""
 
 USABLE_WATERMARK = "try_cast(watermark AS DATE) <= current_date + 1"
 """A stored watermark that is no date, or lies in the future, would make every incremental run

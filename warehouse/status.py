@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from warehouse.connect import connect_reader, table_columns
+from warehouse.runs import SUCCEEDED
+
+RUNS_TITLE = "last run per source"
 
 LAST_RUNS = """
+WITH latest AS (
+    SELECT * FROM pipeline_runs
+    QUALIFY row_number() OVER (PARTITION BY source ORDER BY finished_at DESC, run_id DESC) = 1
+), loaded AS (
+    SELECT source, max(finished_at) AS last_loaded_at FROM pipeline_runs WHERE {succeeded} GROUP BY source
+)
 SELECT source, run_id, mode, status, {quality_gate} AS quality_gate, finished_at, rows_fetched,
     rows_loaded, rows_changed, rows_quarantined, watermark,
-    date_diff('day', finished_at::DATE, current_date) AS days_since_run
-FROM pipeline_runs
-QUALIFY row_number() OVER (PARTITION BY source ORDER BY finished_at DESC) = 1
+    date_diff('day', finished_at::DATE, current_date) AS days_since_run,
+    loaded.last_loaded_at, NOT ({succeeded}) AS stale, {error} AS error, {next_step} AS next_step,
+    {retry_later} AS retry_later
+FROM latest LEFT JOIN loaded USING (source)
 ORDER BY source
 """
+"""The last run of each source, failed or not; a source whose last run did not load is stale: its data is
+as of last_loaded_at."""
 
 FRESHNESS = """
 SELECT registry, count(*) AS trials, max(last_update_date) AS newest_registry_update,
@@ -22,7 +35,35 @@ SELECT registry, count(*) AS trials, max(last_update_date) AS newest_registry_up
 FROM trials GROUP BY registry ORDER BY registry
 """
 
+OPTIONAL_RUN_COLUMNS = ("quality_gate", "error", "next_step", "retry_later")
+
 Section = tuple[str, list[str], list[tuple[Any, ...]]]
+
+
+def health_problems(db_path: Path, max_age_hours: float | None, now: datetime | None = None) -> list[str]:
+    """Why the warehouse is not healthy, one line per source: its last run failed, or its last load is
+    older than max_age_hours. Empty when healthy (what `status --check` exits 0 on)."""
+    runs = next((rows_of(section) for section in status_tables(db_path) if section[0] == RUNS_TITLE), [])
+    now = now or datetime.now(UTC)
+    problems = []
+    for run in runs:
+        if run["stale"]:
+            error = run["error"] or "no error recorded"
+            problems.append(f"{run['source']}: last run {run['run_id']} {run['status']}: {error}")
+        elif max_age_hours is not None and run["last_loaded_at"] is not None:
+            age = (now - run["last_loaded_at"].astimezone(UTC)).total_seconds() / 3600
+            if age > max_age_hours:
+                problems.append(
+                    f"{run['source']}: last loaded {age:.0f} h ago, more than --max-age {max_age_hours:g} h"
+                )
+    if not runs:
+        problems.append("no source was ever loaded into this warehouse")
+    return problems
+
+
+def rows_of(section: Section) -> list[dict[str, Any]]:
+    _title, columns, rows = section
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def status_tables(db_path: Path) -> list[Section]:
@@ -31,10 +72,11 @@ def status_tables(db_path: Path) -> list[Section]:
         present = {name for (name,) in con.sql("SELECT table_name FROM information_schema.tables").fetchall()}
         sections: list[Section] = []
         if "pipeline_runs" in present:
-            # Warehouses built before the quality gates gain the column at their next refresh.
-            gate_known = "quality_gate" in table_columns(con, "pipeline_runs")
-            runs = con.sql(LAST_RUNS.format(quality_gate="quality_gate" if gate_known else "NULL"))
-            sections.append(("last run per source", runs.columns, runs.fetchall()))
+            # Warehouses built before a column was added gain it at their next refresh.
+            known = table_columns(con, "pipeline_runs")
+            columns = {c: c if c in known else "NULL" for c in OPTIONAL_RUN_COLUMNS}
+            runs = con.sql(LAST_RUNS.format(succeeded=SUCCEEDED, **columns))
+            sections.append((RUNS_TITLE, runs.columns, runs.fetchall()))
         # Every table the warehouse holds (views are left out: they are computed on read),
         # marts last.
         tables = con.sql(

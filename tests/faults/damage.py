@@ -15,12 +15,32 @@ from cgt_atlas.sources.base import TRIAL_TABLES
 EUCTR_TABLES = (*TRIAL_TABLES, "euctr_member_states", "trial_atimp_flags")
 
 
-def digest(db: Path, tables: tuple[str, ...] = EUCTR_TABLES) -> dict[str, object]:
-    """Every row of the tables (run lineage aside), summed up: equal digests, equal contents."""
+LOADED_RUNS = "(SELECT * FROM pipeline_runs WHERE status LIKE 'succeeded%')"
+"""pipeline_runs as far as the data goes: a failed source adds a row saying so (and nothing else)."""
+
+
+def digest(db: Path, tables: tuple[str, ...] = EUCTR_TABLES, *, runs: bool = True) -> dict[str, object]:
+    """Every row of the tables (run lineage aside), summed up: equal digests, equal contents. Of
+    pipeline_runs only the runs that loaded count: a failed run's record is the one change it makes
+    (runs=False leaves pipeline_runs out, where another source of the same run loads)."""
+    tables = (*tables, "quarantine", *(("pipeline_runs",) if runs else ()))
     return {
-        table: scalar(db, f"SELECT (count(*), bit_xor(hash(COLUMNS(* EXCLUDE (run_id))))) FROM {table}")
-        for table in (*tables, "pipeline_runs", "quarantine")
+        table: scalar(
+            db,
+            "SELECT (count(*), bit_xor(hash(COLUMNS(* EXCLUDE (run_id))))) FROM "
+            + (LOADED_RUNS if table == "pipeline_runs" else table),
+        )
+        for table in tables
     }
+
+
+def failure_recorded(db: Path, source: str) -> tuple[str, str, str]:
+    """The newest pipeline_runs record of `source`: (status, error, next_step) of a failed run."""
+    return scalar(
+        db,
+        f"SELECT (status, error, next_step) FROM pipeline_runs WHERE source = '{source}' "
+        "ORDER BY finished_at DESC LIMIT 1",
+    )
 
 
 def damaged_copy(tmp_path: Path, source: str, damage: Callable[[Path], None]) -> Path:

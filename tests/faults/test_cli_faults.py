@@ -11,7 +11,16 @@ from click.testing import CliRunner
 from conftest import shared_path
 
 from cgt_atlas.cli import app
-from faults.damage import TRIAL_TABLES, damaged_copy, digest, drop_on_page, edit_study, set_field
+from cgt_atlas.errors import EXIT_GATE
+from faults.damage import (
+    TRIAL_TABLES,
+    damaged_copy,
+    digest,
+    drop_on_page,
+    edit_study,
+    failure_recorded,
+    set_field,
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +58,8 @@ def test_a_truncated_page_exits_1_with_error_and_next_and_changes_nothing(db: Pa
     assert "next: the body was cut short or damaged" in result.output
     assert "Traceback" not in result.output
     assert digest(db, TRIAL_TABLES) == before
+    status, error, next_step = failure_recorded(db, "ctgov")
+    assert status == "failed" and "is not valid JSON" in error and next_step.startswith("the body was cut")
 
 
 def test_a_bad_value_in_one_study_is_quarantined_and_the_run_says_so(db: Path, tmp_path: Path) -> None:
@@ -65,8 +76,11 @@ def test_a_shrinking_load_is_refused_until_accepted(db: Path, tmp_path: Path) ->
     replay = damaged_copy(tmp_path, "ctgov", drop_on_page("contactsLocationsModule"))
     before = digest(db, TRIAL_TABLES)
     refused = refresh(replay, db)
-    assert refused.exit_code == 1
-    assert "error: the load would make the warehouse worse" in refused.output
+    assert refused.exit_code == EXIT_GATE
+    assert (
+        "error: the load would make the warehouse worse, so the quality gates held ctgov back"
+        in refused.output
+    )
     assert "ctgov: trial_sites would shrink from 8197" in refused.output
     assert "next:" in refused.output and "--accept-shrink" in refused.output
     assert "Traceback" not in refused.output

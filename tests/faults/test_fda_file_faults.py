@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 
 from cgt_atlas.cli import app
-from faults.damage import digest
+from cgt_atlas.errors import EXIT_PARTIAL
+from faults.damage import digest, failure_recorded
 
 TABLES = ("establishments", "compliance_actions")
 REGISTER = FIXTURES / "fda_establishments" / "drls_reg.txt"
@@ -111,10 +112,14 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
 def test_a_malformed_fda_file_is_refused_and_changes_nothing(db: Path, tmp_path: Path, case: str) -> None:
+    """The damaged file's source keeps its data; the other, whole file loads as before (exit 3, partial)."""
     register, export, says = CASES[case]
-    before = digest(db, TABLES)
+    before = digest(db, TABLES, runs=False)
     result = refresh(replay_of(tmp_path / "damaged", register, export), db)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == EXIT_PARTIAL, result.output
     assert "error:" in result.output and "next:" in result.output and says in result.output
     assert "Traceback" not in result.output
-    assert digest(db, TABLES) == before
+    assert digest(db, TABLES, runs=False) == before
+    damaged = "fda_establishments" if case.startswith("register") else "fda_compliance"
+    status, error, _next = failure_recorded(db, damaged)
+    assert status == "failed" and says in error

@@ -76,15 +76,18 @@ CREATE TABLE IF NOT EXISTS trial_ids (
     raw_id VARCHAR,
     run_id VARCHAR
 );
--- Grain: one row per source per successful refresh (key: run_id, source). Failed runs change nothing, so
--- they leave no row.
+-- Grain: one row per source per refresh (key: run_id, source), failed sources included: a source that
+-- failed or was held back by a quality gate keeps its last good data and is recorded here with its error
+-- and next step (its status says so; its counts are NULL). A refresh that fails as a whole (the lock busy,
+-- the disk full) changes nothing and leaves no row.
 -- Columns:
 --   run_id: refresh id (UTC time, `YYYYMMDDTHHMMSSffffffZ`), shared by the sources of one refresh
 --   source: source name
 --   mode: `live` or `replay`
 --   started_at: when the source's ingest started
---   finished_at: when the load finished
---   status: `succeeded` or `succeeded_with_quarantine` (failed runs change nothing, so they leave no row)
+--   finished_at: when the load finished (or the source failed)
+--   status: `succeeded` or `succeeded_with_quarantine` (loaded); `failed` (fetch or parse failed) or
+--     `held_by_gate` (a quality gate kept it out): the source's data is then as its last loaded run left it
 --   pages: response bodies parsed
 --   rows_fetched: records received
 --   rows_loaded: records that passed validation (new, changed or unchanged)
@@ -101,8 +104,13 @@ CREATE TABLE IF NOT EXISTS trial_ids (
 --     worse and the run was told `--accept-shrink` (a refused load leaves no row). Added in the reliability
 --     release; NULL on rows written before it
 --   quality_findings: one line per finding: what was accepted (`ctgov: trial_sites would shrink from 8197 to
---     4743 rows (-42%)`) and notices that never block (`... more than the N the source reported`); NULL when
---     none
+--     4743 rows (-42%)`), what held a source back (status `held_by_gate`), and notices that never block
+--     (`... more than the N the source reported`); NULL when none
+--   error: why the source did not load (status `failed` or `held_by_gate`): the message the run printed;
+--     NULL when it loaded. Failed runs are recorded since the unattended-runs release
+--   next_step: what to do about the error, as the run printed it; NULL when it loaded
+--   retry_later: true when the error mends by itself (network, throttling, a busy server: run again later),
+--     false when a person must look; NULL when it loaded
 CREATE TABLE IF NOT EXISTS pipeline_runs (
     run_id VARCHAR,
     source VARCHAR,
@@ -124,6 +132,9 @@ CREATE TABLE IF NOT EXISTS pipeline_runs (
 );
 ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS quality_gate VARCHAR;
 ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS quality_findings VARCHAR;
+ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS error VARCHAR;
+ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS next_step VARCHAR;
+ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS retry_later BOOLEAN;
 -- Grain: one row per row that failed validation, and check it failed (key: source, table_name, record_key,
 -- check_name). A record that loads again clears its old failures.
 -- Columns:
