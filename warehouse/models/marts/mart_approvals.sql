@@ -1,5 +1,5 @@
 -- Grain: one row per region x approval year (NULL: no agency there published a date): the CGT
--- products first approved in that region that year, each counted once, in the region of every
+-- products (products.is_cgt) first approved in that region that year, each counted once, in the region of every
 -- agency that approved it. A product's first approval in a region is its earliest dated approval there
 -- (two agencies on the same date: the first by name).
 -- Columns:
@@ -20,7 +20,8 @@ WITH firsts AS (
         ) AS agency
     FROM product_matches AS matches
     JOIN stg_regulatory_decisions AS decisions USING (record_id)
-    WHERE decisions.record_kind = 'approval'
+    JOIN products USING (product_id)
+    WHERE decisions.record_kind = 'approval' AND products.is_cgt
     GROUP BY matches.product_id, decisions.region
 )
 SELECT

@@ -1,4 +1,4 @@
--- Grain: one row per product x jurisdiction (the approving agency's country_code, EU for EMA) where
+-- Grain: one row per CGT product (products.is_cgt) x jurisdiction (the approving agency's country_code, EU for EMA) where
 -- it was approved: region, agency, the year of its first dated approval there (NULL: no date
 -- published), and the product's modality: the approval_classification of its earliest approval anywhere
 -- that the classifier places (else 'unclassified CGT'; two on the same date: the first by modality, then
@@ -17,7 +17,8 @@ WITH approved AS (
     FROM product_matches AS matches
     JOIN stg_regulatory_decisions AS decisions USING (record_id)
     JOIN approval_classification AS classes ON classes.approval_id = matches.approval_id
-    WHERE decisions.record_kind = 'approval'
+    JOIN products USING (product_id)
+    WHERE decisions.record_kind = 'approval' AND products.is_cgt
 ),
 product_modality AS (
     SELECT product_id,
