@@ -98,8 +98,8 @@ def test_sirna_drugs_swissmedic_files_as_gene_therapy_are_not_cgt(
 def test_every_swissmedic_cgt_product_fda_or_ema_approved_is_one_product_with_theirs(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
-    """Swissmedic prints Latin INNs (and once a misspelt one: "brexucaptagenum autoleucelum"): every Swissmedic
-    CGT approval whose brand FDA or EMA also approved joins their product, by a rule, not a list."""
+    """Swissmedic prints Latin INNs (and once a misspelt one: "brexucaptagenum autoleucelum"): every
+    Swissmedic CGT approval whose brand FDA or EMA also approved joins their product, by a rule, not a list."""
     pairs = warehouse.sql(
         """
         WITH brands AS (
@@ -130,9 +130,10 @@ def test_every_swissmedic_cgt_product_fda_or_ema_approved_is_one_product_with_th
 def test_cgt_counts_leave_out_the_sirna_drugs_and_count_tecartus_once(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
-    """Issue 19: Europe's new CGT products of 2021 are Skysona and Abecma; Switzerland's CGT products are 13."""
+    """Issue 19: Europe's new CGT products of 2021 are Skysona and Abecma; Switzerland's are 13."""
     europe_2021 = warehouse.sql(
-        "SELECT new_products, product_names FROM mart_approvals WHERE region = 'Europe' AND approval_year = 2021"
+        "SELECT new_products, product_names FROM mart_approvals "
+        "WHERE region = 'Europe' AND approval_year = 2021"
     ).fetchall()
     assert europe_2021 == [(2, "Abecma; Skysona")]
     swiss = warehouse.sql("SELECT count(*) FROM product_first_approvals WHERE country_code = 'CH'").fetchall()
