@@ -99,7 +99,7 @@ def test_every_swissmedic_cgt_product_fda_or_ema_approved_is_one_product_with_th
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
     """Swissmedic prints Latin INNs (and once a misspelt one: "brexucaptagenum autoleucelum"): every
-    Swissmedic CGT approval whose brand FDA or EMA also approved joins their product, by a rule, not a list."""
+    Swissmedic CGT approval whose brand FDA or EMA also approved joins their product, by a rule."""
     pairs = warehouse.sql(
         """
         WITH brands AS (
