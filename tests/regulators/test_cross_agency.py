@@ -166,3 +166,28 @@ def test_fda_approvals_come_from_the_purple_book(warehouse: duckdb.DuckDBPyConne
         "SELECT count(*) FROM stg_regulatory_decisions WHERE agency = 'FDA' AND source_kind = 'fetched'"
     ).fetchall()[0][0]
     assert fetched >= 34
+
+
+def test_source_disagreements_are_listed_with_both_values_and_how_they_were_settled(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    """Abecma: the Purple Book lists 2021-03-03, its orphan exclusivity to 2028-03-26 implies 2021-03-26, which
+    the curated row gives: that date is used, and why is recorded. Roctavian: the file's 2023-06-29 stands."""
+    rows = {
+        display: (kept, other, resolved, resolution, reason)
+        for display, kept, other, resolved, resolution, reason in warehouse.sql(
+            "SELECT display_name, kept_value, other_value, resolved_value, resolution, reason "
+            "FROM mart_source_disagreements WHERE agency = 'FDA' AND field = 'decision_date'"
+        ).fetchall()
+    }
+    assert rows["Abecma"][:4] == ("2021-03-03", "2021-03-26", "2021-03-26", "implied_and_corroborated")
+    assert "imply 2021-03-26" in rows["Abecma"][4]
+    assert rows["Roctavian"][:4] == ("2023-06-29", "2023-06-30", "2023-06-29", "precedence")
+    assert warehouse.sql(
+        "SELECT fda_approval_date FROM mart_regulatory_lag WHERE display_name = 'Abecma'"
+    ).fetchall() == [("2021-03-26",)]
+    agreeing = warehouse.sql(
+        "SELECT count(*) FROM mart_source_disagreements WHERE starts_with(kept_value, other_value) "
+        "OR starts_with(other_value, kept_value) OR other_value = 'unknown'"
+    ).fetchall()
+    assert agreeing == [(0,)], "a shorter form of the same date, or no status at all, is no disagreement"

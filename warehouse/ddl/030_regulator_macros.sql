@@ -28,3 +28,7 @@ CREATE OR REPLACE MACRO people_case(name) AS CASE
     WHEN (name = upper(name) OR name = lower(name)) AND length(regexp_replace(name, '[^A-Za-z]', '', 'g')) > 4
         THEN upper(left(name, 1)) || lower(substr(name, 2))
     ELSE name END;
+-- partial_date_precision: how much of a YYYY, YYYY-MM or YYYY-MM-DD date is known: 'year', 'month' or 'day'.
+CREATE OR REPLACE MACRO partial_date_precision(value) AS CASE
+    WHEN partial_date_low(value) IS NULL THEN NULL
+    WHEN length(value) = 4 THEN 'year' WHEN length(value) = 7 THEN 'month' ELSE 'day' END;
