@@ -171,8 +171,8 @@ def test_fda_approvals_come_from_the_purple_book(warehouse: duckdb.DuckDBPyConne
 def test_source_disagreements_are_listed_with_both_values_and_how_they_were_settled(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
-    """Abecma: the Purple Book lists 2021-03-03, its orphan exclusivity to 2028-03-26 implies 2021-03-26, which
-    the curated row gives: that date is used, and why is recorded. Roctavian: the file's 2023-06-29 stands."""
+    """Abecma: the Purple Book lists 2021-03-03, its orphan exclusivity to 2028-03-26 implies 2021-03-26,
+    which the curated row gives: that date is used, and why is recorded. Roctavian: the file's date stands."""
     rows = {
         display: (kept, other, resolved, resolution, reason)
         for display, kept, other, resolved, resolution, reason in warehouse.sql(

@@ -226,6 +226,7 @@ def test_an_orphan_exclusivity_expiry_that_implies_another_approval_date_is_note
         .select("record_id, note")
         .fetchall()
     )
-    assert "orphan exclusivity expires 2028-03-26, which implies approval on 2021-03-26" in records[
-        "fda_purplebook:125736"
-    ]
+    assert (
+        "orphan exclusivity expires 2028-03-26, which implies approval on 2021-03-26"
+        in records["fda_purplebook:125736"]
+    )

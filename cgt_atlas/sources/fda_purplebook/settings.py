@@ -59,9 +59,9 @@ CBER = "CBER"
 PROPER_NAME_SUFFIX = r"-[a-z]{4}$"
 NO_BRAND = frozenset({"n/a", "na", "none"})
 
-# Orphan-drug exclusivity runs seven years from approval (21 U.S.C. 360cc), so its expiry implies an approval
-# date; the note records it where it differs from the approval date, and a second source that gives the implied
-# date settles a disagreement (stg_regulatory_decisions).
+# Orphan-drug exclusivity runs seven years from approval (21 U.S.C. 360cc), so its expiry implies an
+# approval date; the note records it where it differs from the approval date, and a second source that
+# gives the implied date settles a disagreement (stg_regulatory_decisions).
 ORPHAN_EXCLUSIVITY_YEARS = 7
 IMPLIED_DATE_NOTE = "orphan exclusivity expires {expiry}, which implies approval on {implied}"
 
