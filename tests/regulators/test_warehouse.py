@@ -124,7 +124,7 @@ def test_a_rerun_changes_nothing(warehouse: duckdb.DuckDBPyConnection, tmp_path:
     before = {table: con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0] for table in COUNTED}
     con.close()
     changed = _load(db, "second")
-    assert changed == {"ema": {"changed": 0, "loaded": 35}, "curated": {"changed": 0, "loaded": 75}}
+    assert changed == {"ema": {"changed": 0, "loaded": 35}, "curated": {"changed": 0, "loaded": 84}}
     con = connect_reader(db)
     after = {table: con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0] for table in COUNTED}
     assert after == before
