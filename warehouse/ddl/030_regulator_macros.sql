@@ -19,7 +19,7 @@ CREATE OR REPLACE MACRO partial_date_low(value) AS try_cast(CASE length(value)
 -- French ("Leqvio Injektionslösung", "ELEVIDYS Intravenous Infusion").
 CREATE OR REPLACE MACRO display_brand(brand) AS nullif(trim(regexp_replace(regexp_replace(
     regexp_replace(brand, '\([^)]*\)|[™®]', ' ', 'g'), ',.*$', ''),
-    '\s+(\S*\d\S*|suspension|solution|injection|intravenous|intramuscular|intracranial|drip|infusion|for|'
+    '\s+(\S*\d\S*|suspension|solution|injection|intravenous|intramuscular|intracranial|drip|infusion|for|inj\.?|'
         || 'zell\S*|infusions\S*|injektions\S*|konzentrat\S*|pulver\S*|l[öo]sung\S*|g[ée]lules?|dispersion)(\s.*)?$',
     '', 'i')), '');
 -- people_case: a name as people write it: one set all in capitals or all in lower case ("KYMRIAH", "encelto")

@@ -6,6 +6,7 @@
 --   region: the region of the approving agency
 --   approval_year: the year of the product's first dated approval in the region (NULL: no agency there published a
 --     date)
+--   approval_year_start: 1 January of `approval_year` as a DATE (a time axis for BI tools)
 --   new_products: products whose earliest dated approval in that region fell in that year
 --   agencies: the agencies that approved them there, `, `-joined
 --   product_names: their `display_name`s, `; `-joined in order
@@ -27,6 +28,7 @@ WITH firsts AS (
 SELECT
     firsts.region,
     firsts.approval_year,
+    make_date(firsts.approval_year, 1, 1) AS approval_year_start,
     count(*) AS new_products,
     string_agg(DISTINCT firsts.agency, ', ' ORDER BY firsts.agency) AS agencies,
     string_agg(products.display_name, '; ' ORDER BY products.display_name) AS product_names
