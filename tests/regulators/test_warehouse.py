@@ -192,8 +192,8 @@ def test_koreas_msc_products_classify_as_cell_therapy(warehouse: duckdb.DuckDBPy
         warehouse.sql(
             "SELECT approvals.brand_name, classes.modality FROM approval_classification AS classes "
             "JOIN approvals USING (approval_id) "
-            "WHERE approvals.agency = 'MFDS' AND approvals.brand_name <> 'Kymriah'"
+            "WHERE approvals.agency = 'MFDS' AND approvals.brand_name NOT IN ('Kymriah', 'Invossa-K Inj.')"
         ).fetchall()
     )
-    assert set(labels) == {"Hearticellgram-AMI", "Cartistem", "Cupistem", "NeuroNata-R"}
+    assert set(labels) == {"Hearticellgram-AMI", "Cartistem", "Cupistem", "NeuroNata-R", "Queencell"}
     assert set(labels.values()) == {"non-genetically-modified cell therapy"}
