@@ -118,6 +118,18 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
 
 
+def _disagreements_text(total: int, corroborated: int) -> str:
+    """How many source disagreements there are and how they were settled (mart_source_disagreements)."""
+    if not total:
+        return "No two sources disagree on an agency's date or status for the same product."
+    return (
+        f"Sources disagree on {total} agency decision{'s' if total != 1 else ''} (date or status): "
+        f"{total - corroborated} settled by precedence (the agency's own file, then its web pages, then our "
+        f"transcription), {corroborated} by a date the agency's own file implies and another source gives "
+        "(every one with both values and sources: mart_source_disagreements)."
+    )
+
+
 def _figure(section_id: str, title: str, chart: object, note: str) -> str:
     """A report section: heading, the chart as inline SVG, a note on what it counts."""
     return (
@@ -388,6 +400,10 @@ def build_report(db_path: Path) -> str:
             FROM products WHERE is_cgt
             """
         ).fetchall()[0]
+        disagreements = con.sql(
+            "SELECT count(*), count(*) FILTER (WHERE resolution = 'implied_and_corroborated') "
+            "FROM mart_source_disagreements"
+        ).fetchall()[0]
         duplicates = con.sql(
             "SELECT count(*) FROM trial_clusters WHERE registry_cluster_id <> cluster_id AND "
             "registry_cluster_id = trial_id"
@@ -500,7 +516,7 @@ def build_report(db_path: Path) -> str:
                 approvals, "agency", "approvals", "CGT approvals per year by agency", "approvals"
             ),
             "Approvals granted each year (mart_approvals_timeline), whatever their status now; decisions "
-            "with no published date are left out.",
+            "with no published date are left out. " + _disagreements_text(*disagreements),
         ),
         _figure(
             "regulatory-lag",

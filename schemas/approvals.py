@@ -9,7 +9,7 @@ from pandera.api.polars.types import PolarsData
 
 from schemas.trials import PARTIAL_DATE, REGIONS
 
-AGENCIES = ["FDA", "EMA", "PMDA", "MFDS", "NMPA", "HC", "TGA", "MHRA", "SWISSMEDIC"]
+AGENCIES = ["FDA", "EMA", "PMDA", "MFDS", "NMPA", "HC", "TGA", "MHRA", "SWISSMEDIC", "CDSCO"]
 SOURCE_KINDS = ["scraped", "fetched", "curated"]
 OUTCOMES = ["approved", "not_granted"]
 APPROVAL_STATUSES = ["authorised", "withdrawn", "expired", "lapsed", "revoked", "suspended", "unknown"]
@@ -37,7 +37,8 @@ class _Record(pa.DataFrameModel):
     )
     agency: str = pa.Field(
         isin=AGENCIES,
-        description="FDA, EMA, PMDA, MFDS, NMPA, HC, TGA, MHRA, SWISSMEDIC (`warehouse/seeds/agencies.csv`)",
+        description="FDA, EMA, PMDA, MFDS, NMPA, HC, TGA, MHRA, SWISSMEDIC, CDSCO "
+        "(`warehouse/seeds/agencies.csv`)",
     )
     agency_record_no: str = pa.Field(
         nullable=True,

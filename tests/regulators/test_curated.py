@@ -57,3 +57,33 @@ def test_a_replay_without_a_curated_folder_reads_the_project_seed(tmp_path: Path
     assert landed is not None and landed.mode == "seed"
     assert [Path(p).name for p in landed.pages] == ["approvals_curated.csv"]
     assert pipeline.find_replay("ema", tmp_path) is None  # other sources are still skipped
+
+
+def test_issue_19_approvals_are_in_each_with_the_sentence_that_states_it() -> None:
+    """Each added fact carries its https page and the page's own sentence; statuses are the sources'."""
+    with curated.default_pages()[0].open(encoding="utf-8") as handle:
+        rows = {(row["agency"], row["record_key"]): row for row in csv.DictReader(handle)}
+    added = {
+        ("FDA", "zevaskyn"): "2025-04-29",
+        ("FDA", "papzimeos"): "2025-08-14",
+        ("MHRA", "aucatzyl"): "2025-04-25",
+        ("MFDS", "invossa"): "2017-07",
+        ("NMPA", "gendicine"): "2003-10-16",
+        ("NMPA", "oncorine"): "2005-11",
+        ("NMPA", "amimestrocel"): "2025-01-02",
+        ("CDSCO", "nexcar19"): "2023-10",
+    }
+    for key, date in added.items():
+        row = rows[key]
+        assert row["decision_date"] == date and row["source_url"].startswith("https://"), key
+        assert len(row["quote"]) > 40, f"{key}: the sentence that states it"
+    assert rows[("MFDS", "invossa")]["status"] == "revoked"
+    assert {row["status"] for row in rows.values()} - {"unknown"}, "curated rows carry a status"
+    parsed = curated.parse(duckdb.connect(), curated.default_pages())
+    [(note,)] = (
+        parsed.tables["regulatory_records"]
+        .filter("record_id = 'curated:CDSCO:nexcar19'")
+        .select("note")
+        .fetchall()
+    )
+    assert note.startswith('the page: "Immunoadoptive Cell Therapy')

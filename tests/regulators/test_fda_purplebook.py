@@ -215,3 +215,18 @@ def test_a_rerun_changes_nothing_and_the_purple_book_wins_over_fda_fallbacks(tmp
     assert fda["regenecyte"] == "curated"  # licensed after January 2024: the fallback stays
     assert fda["amtagvi"] == "curated"
     assert lag == [("2017-08-30", "fetched")]
+
+
+def test_an_orphan_exclusivity_expiry_that_implies_another_approval_date_is_noted() -> None:
+    """Abecma's full-list row gives March 03, 2021 and an orphan exclusivity to March 26, 2028: seven years
+    earlier is 2021-03-26, noted so a second source giving that date can settle it."""
+    records = dict(
+        fda_purplebook.parse(duckdb.connect(), [_genuine()])
+        .tables["regulatory_records"]
+        .select("record_id, note")
+        .fetchall()
+    )
+    assert (
+        "orphan exclusivity expires 2028-03-26, which implies approval on 2021-03-26"
+        in records["fda_purplebook:125736"]
+    )

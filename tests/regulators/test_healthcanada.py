@@ -160,6 +160,47 @@ def test_a_hand_written_extract_groups_dins_and_leaves_other_drugs_out(tmp_path:
     ]
 
 
+def _inactive_members(
+    suffix: str, code: str, brand: str, statuses: list[tuple[str, str, str]]
+) -> dict[str, str]:
+    """A one-product extract in the real layout (the `_ia`/`_dr` zips carry the suffix in member names)."""
+    return {
+        f"drug{suffix}.txt": _line(code, "", "Human", f"0200000{code}", brand, "", "N", "", "1",
+                                   "01-JAN-2026", "0", "Humain", "", ""),
+        f"ingred{suffix}.txt": _line(code, "1", "OLDCABTAGENE AUTOLEUCEL", "I", "1", "CELLS", "", "",
+                                     "N", "", "", "x", "CELLS", "", ""),
+        f"status{suffix}.txt": "".join(_line(code, flag, name, day, name, "", "")
+                                       for flag, name, day in statuses),
+        f"ther{suffix}.txt": _line(code, "L01XL99", "TEST", ""),
+        f"comp{suffix}.txt": _line(code, "", "1", "MAKER INC", "DIN_OWNER", "Y", "Y", "N", "N", "", "1 ST",
+                                   "OTTAWA", "ONTARIO", "CANADA", "K1A 0A1", "", "ONTARIO", "CANADA"),
+    }  # fmt: skip
+
+
+def test_cancelled_and_dormant_extracts_keep_withdrawn_products_as_history(tmp_path: Path) -> None:
+    """A product Health Canada cancelled lives only in `allfiles_ia.zip`: read, it stays with its first
+    approval and the status 'withdrawn' since the cancellation; a dormant one is still authorised. Any
+    cancellation reason, listed or not, ends the authorisation."""
+    pages = [
+        _zip(tmp_path / "page-0001.zip", _members()),
+        _zip(tmp_path / "page-0002.zip", _inactive_members("_dr", "5", "SLEEPCEL", [
+            ("N", "APPROVED", "01-MAR-2019"), ("N", "MARKETED", "01-APR-2019"),
+            ("Y", "DORMANT", "01-MAY-2024")])),
+        _zip(tmp_path / "page-0003.zip", _inactive_members("_ia", "6", "GONECEL", [
+            ("N", "APPROVED", "01-MAR-2018"), ("N", "MARKETED", "01-APR-2018"),
+            ("Y", "CANCELLED (SAFETY ISSUE)", "15-JUN-2023")])),
+    ]  # fmt: skip
+    approvals, quarantined = parse_tables("healthcanada", pages)["approvals"]
+    assert quarantined.is_empty()
+    found = {
+        row["brand_name"]: (row["approval_date"], row["status"], row["status_date"], row["source_url"])
+        for row in approvals.iter_rows(named=True)
+    }
+    assert found["GONECEL"] == ("2018-03-01", "withdrawn", "2023-06-15", s.zip_url("_ia"))
+    assert found["SLEEPCEL"] == ("2019-03-01", "authorised", None, s.zip_url("_dr"))
+    assert found["CARTCEL"][1] == "authorised"
+
+
 def test_a_file_that_is_not_a_zip_is_a_damaged_page_naming_it(tmp_path: Path) -> None:
     page = tmp_path / "page-0001.zip"
     page.write_bytes(b"<html>Service unavailable</html>")

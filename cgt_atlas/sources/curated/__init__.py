@@ -50,6 +50,8 @@ COLUMNS = (
     "source_url",
     "note",
 )
+# The sentence of the page that states the fact; carried into the record's note (older seeds may lack it).
+QUOTE = "quote"
 
 __all__ = ["DESCRIPTION", "ENTITY_KEY", "NAME", "PAGE_GLOB", "TABLES", "default_pages", "fetch", "parse"]
 
@@ -104,5 +106,12 @@ def _record(row: dict[str, str]) -> AgencyRecord:
         agency_record_no=value["agency_record_no"],
         source_kind="curated",
         source_url=value["source_url"],
-        note=value["note"],
+        note=_note(clean_text(row.get(QUOTE)), value["note"]),
     )
+
+
+def _note(quote: str | None, note: str | None) -> str | None:
+    """The page's own sentence first, so every curated fact carries what states it."""
+    if quote is None:
+        return note
+    return f'the page: "{quote}"' + (f"; {note}" if note else "")

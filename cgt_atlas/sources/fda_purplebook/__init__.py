@@ -157,6 +157,7 @@ def _record(bla: str, rows: list[Row], url: str) -> AgencyRecord:
         f"US licence no. {licence} (the licensed manufacturer)" if licence else None,
         f"marketing status {', '.join(marketing)}" if marketing else None,
         date_note,
+        _implied_date_note(rows, decision_date),
     ]
     return AgencyRecord(
         record_id=f"fda_purplebook:{bla}",
@@ -176,6 +177,20 @@ def _record(bla: str, rows: list[Row], url: str) -> AgencyRecord:
         source_url=url,
         note="; ".join(fact for fact in facts if fact),
     )
+
+
+def _implied_date_note(rows: list[Row], decision_date: str | None) -> str | None:
+    """The approval date the earliest orphan exclusivity expiry implies, when it is not the date listed."""
+    expiries = sorted(
+        d for row in rows if (d := iso_date(row.get(s.ORPHAN_EXCLUSIVITY), s.DATE_FORMATS)) and len(d) == 10
+    )
+    if not expiries or decision_date is None:
+        return None
+    year, rest = expiries[0].split("-", 1)
+    implied = f"{int(year) - s.ORPHAN_EXCLUSIVITY_YEARS:04d}-{rest}"
+    if implied == decision_date or rest == "02-29":
+        return None
+    return s.IMPLIED_DATE_NOTE.format(expiry=expiries[0], implied=implied)
 
 
 def _landed_url(page: Path) -> str | None:

@@ -22,6 +22,7 @@ SUPPLEMENT_NUMBER = "Supplement Number"
 LICENSE_NUMBER = "License Number"
 CENTER = "Center"
 FIRST_LICENSURE = "Date of First Licensure"
+ORPHAN_EXCLUSIVITY = "Orphan Exclusivity Exp. Date"
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     APPLICANT: (APPLICANT,),
     BLA_NUMBER: (BLA_NUMBER,),
@@ -35,6 +36,7 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     LICENSE_NUMBER: (LICENSE_NUMBER, "Licence Number"),
     CENTER: (CENTER,),
     FIRST_LICENSURE: (FIRST_LICENSURE,),
+    ORPHAN_EXCLUSIVITY: (ORPHAN_EXCLUSIVITY, "Orphan Exclusivity Expiration Date"),
 }
 REQUIRED_COLUMNS = (
     APPLICANT,
@@ -56,6 +58,12 @@ CBER = "CBER"
 # FDA's four-letter distinguishing suffix on newer proper names: "onasemnogene abeparvovec-xioi".
 PROPER_NAME_SUFFIX = r"-[a-z]{4}$"
 NO_BRAND = frozenset({"n/a", "na", "none"})
+
+# Orphan-drug exclusivity runs seven years from approval (21 U.S.C. 360cc), so its expiry implies an
+# approval date; the note records it where it differs from the approval date, and a second source that
+# gives the implied date settles a disagreement (stg_regulatory_decisions).
+ORPHAN_EXCLUSIVITY_YEARS = 7
+IMPLIED_DATE_NOTE = "orphan exclusivity expires {expiry}, which implies approval on {implied}"
 
 LICENSURE_STATUSES = {"Licensed": "authorised", "Voluntarily Revoked": "revoked", "Revoked": "revoked"}
 MARKETING_STATUSES = {"Rx": "prescription", "OTC": "over the counter", "Disc": "discontinued"}

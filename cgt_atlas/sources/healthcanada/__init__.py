@@ -192,7 +192,7 @@ def _record(group: list[_Product]) -> AgencyRecord:
         and (date := iso_date(status["HISTORY_DATE"], s.DATE_FORMATS)) is not None
     )
     current = _current_status(group)
-    status = s.APPROVAL_STATUSES.get(current[0], current[0]) if current else "unknown"
+    status = _approval_status(current[0]) if current else "unknown"
     dins = sorted({p.drug["DRUG_IDENTIFICATION_NUMBER"] for p in group})
     extracts = sorted({s.VARIANT_LABELS[p.variant] for p in group})
     note = (
@@ -218,6 +218,13 @@ def _record(group: list[_Product]) -> AgencyRecord:
         source_url=s.zip_url(first.variant),
         note=note,
     )
+
+
+def _approval_status(dpd_status: str) -> str:
+    """DPD's status as ours; any cancellation (DPD adds reasons in brackets) ends the authorisation."""
+    if dpd_status in s.APPROVAL_STATUSES:
+        return s.APPROVAL_STATUSES[dpd_status]
+    return "withdrawn" if dpd_status.startswith(s.CANCELLED_PREFIX) else dpd_status
 
 
 def _current_status(group: list[_Product]) -> tuple[str, str | None] | None:

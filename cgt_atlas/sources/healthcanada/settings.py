@@ -78,3 +78,5 @@ APPROVAL_STATUSES = {
     "CANCELLED PRE MARKET": "withdrawn",
     "CANCELLED (UNRETURNED ANNUAL)": "withdrawn",
 }
+# A cancellation with a reason not listed above ("CANCELLED (SAFETY ISSUE)") still ends the authorisation.
+CANCELLED_PREFIX = "CANCELLED"

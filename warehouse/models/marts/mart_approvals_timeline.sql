@@ -6,6 +6,7 @@
 -- Columns:
 --   agency: the agency
 --   decision_year: the year of the decision (NULL: no date published)
+--   decision_year_start: 1 January of `decision_year` as a DATE (a time axis for BI tools)
 --   approvals: approvals granted that year
 --   authorised_now: of those, still authorised
 --   no_longer_authorised: of those, withdrawn, expired, lapsed, revoked or suspended
@@ -14,6 +15,7 @@
 SELECT
     agency,
     decision_year,
+    make_date(decision_year, 1, 1) AS decision_year_start,
     count(*) FILTER (WHERE record_kind = 'approval') AS approvals,
     count(*) FILTER (WHERE record_kind = 'approval' AND status = 'authorised') AS authorised_now,
     count(*) FILTER (

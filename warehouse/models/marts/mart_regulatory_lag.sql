@@ -5,6 +5,8 @@
 -- "approved there first with lag 0"), and any application that agency refused or saw withdrawn; other
 -- agencies are listed in other_approvals. Signed lags per agency (against FDA too) are in
 -- mart_regulatory_lag_by_agency, pair summaries in mart_regulatory_lag_pairs.
+-- Where a date is known only to the month, the lag is given in months instead (fda_lag_months, ...: filled when both
+-- dates are known at least to the month), so a month-precise approval still has a lag, said to be in months.
 -- Ties on a date are broken the same way everywhere: the day-precise date first, then by value (or
 -- agency name), so the date, its precision and its agency always come from one row.
 -- Columns:
@@ -22,6 +24,10 @@
 --   other_approvals: other agencies as `AGENCY date (+N days)`
 --   display_name: as in `products`
 --   approving_agencies: how many agencies approved it
+--   first_day: `first_date` as a DATE: the first day it can mean when only a month or year is known
+--   first_date_precision: `day`, `month` or `year`
+--   fda_lag_months, ema_lag_months, pmda_lag_months: calendar months after the first approval, when both dates are known
+--     at least to the month (NULL when no other agency has a dated approval)
 WITH decisions AS (
     SELECT matches.product_id, decisions.*
     FROM product_matches AS matches
@@ -40,6 +46,8 @@ approved AS (
                 FILTER (WHERE decision_date_low IS NOT NULL),
             false
         ) AS is_day_precise,
+        arg_min(decision_date_precision, (decision_date_low, NOT is_day_precise, decision_date))
+            FILTER (WHERE decision_date_low IS NOT NULL) AS date_precision,
         string_agg(DISTINCT source_kind, ', ' ORDER BY source_kind) AS source_kind
     FROM decisions
     WHERE record_kind = 'approval'
@@ -58,6 +66,7 @@ firsts AS (
         arg_min(approval_date, (date_low, NOT is_day_precise, agency)) AS first_date,
         min(date_low) AS first_low,
         arg_min(is_day_precise, (date_low, NOT is_day_precise, agency)) AS first_is_day_precise,
+        arg_min(date_precision, (date_low, NOT is_day_precise, agency)) AS first_precision,
         count(*) AS dated_agencies
     FROM approved
     WHERE date_low IS NOT NULL
@@ -66,7 +75,10 @@ firsts AS (
 lagged AS (
     SELECT approved.*,
         CASE WHEN approved.is_day_precise AND firsts.first_is_day_precise AND firsts.dated_agencies > 1
-            THEN date_diff('day', firsts.first_low, approved.date_low) END AS lag_days
+            THEN date_diff('day', firsts.first_low, approved.date_low) END AS lag_days,
+        CASE WHEN approved.date_precision IN ('day', 'month') AND firsts.first_precision IN ('day', 'month')
+                AND firsts.dated_agencies > 1
+            THEN date_diff('month', firsts.first_low, approved.date_low) END AS lag_months
     FROM approved
     LEFT JOIN firsts USING (product_id)
 )
@@ -99,7 +111,12 @@ SELECT
     ) AS other_approvals,
     products.display_name,
     (SELECT count(*) FROM approved AS any_agency WHERE any_agency.product_id = products.product_id)
-        AS approving_agencies
+        AS approving_agencies,
+    firsts.first_low AS first_day,
+    firsts.first_precision AS first_date_precision,
+    fda.lag_months AS fda_lag_months,
+    ema.lag_months AS ema_lag_months,
+    pmda.lag_months AS pmda_lag_months
 FROM products
 LEFT JOIN firsts USING (product_id)
 LEFT JOIN lagged AS fda ON fda.product_id = products.product_id AND fda.agency = 'FDA'

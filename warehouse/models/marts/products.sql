@@ -1,29 +1,33 @@
 -- Grain: one row per product across agencies (decisions product_matches puts together).
 -- canonical_name: the shortest published spelling of the substance key it was matched on (or of
 -- its brand; two of the same length: the first by name); active_substance is NULL for products known
--- only by brand. display_name: what a person reads, "Brand (substance)": the brand of its earliest
--- dated approval (ties: the first by name) and its shortest published substance or common name (ties:
--- the fewest capitals, so an INN reads in lower case) with
--- FDA's four-letter suffix removed ("-vncg"), cut at a word past 60 characters; the brand alone when
--- no substance is published or the two are the same. is_cgt: false only when the classifier named every
--- approval of the product not CGT by a rule (siRNA and antisense drugs Swissmedic files as gene therapy
--- products, faecal microbiota); a product no rule placed stays in, as an agency listed it as CGT.
+-- only by brand. display_name: the product as people write it, whichever sources loaded: its brand as
+-- `display_brand` cuts it (no strength, dosage form or remark), the shortest in Latin script (ties: a
+-- spelling in mixed case, then the earliest dated), in `people_case` ("Kymriah", "Encelto"); a product
+-- with no brand reads as its shortest substance name, with its holder when it is keyed by holder (FDA's
+-- unbranded cord-blood licences: "HPC, Cord Blood (Clinimmune Labs)"). is_cgt: false only when the
+-- classifier named every approval of the product not CGT by a rule (siRNA and antisense drugs Swissmedic
+-- files as gene therapy products, faecal microbiota); a product no rule placed stays in, as an agency
+-- listed it as CGT.
 -- Columns:
 --   product_id: `p` + 12 hex digits of md5(product_key)
---   product_key: `substance:<name key>` or `brand:<brand key>`
+--   product_key: `substance:<name key>`, `brand:<brand key>` or `holder:<holder key>|<substance key>` (a product
+--     with no brand and a substance name other brands share)
 --   canonical_name: the shortest published spelling of the key it was matched on
 --   active_substance: NULL for products known only by brand
 --   brand_names: its brands, `; `-joined in order
 --   agencies: agencies with a decision on it, `, `-joined in order
 --   decisions: decisions matched to it
 --   is_cgt: false when the classifier names every approval of the product not CGT by a rule (siRNA and antisense drugs
---     Swissmedic files as gene therapy products, faecal microbiota); the regulatory lag marts and the approvals
---     timeline keep CGT products only
---   display_name: what a person reads, "Brand (substance)" (e.g. `KYMRIAH (tisagenlecleucel)`); the brand alone when no
---     substance is published. Used by the report and by the approvals mart's `product_names`
+--     Swissmedic files as gene therapy products, faecal microbiota); every product mart, KPI and activity table counts
+--     CGT products only
+--   display_name: the product as people write it (`Kymriah`, `Encelto`), the same whichever sources loaded; a product
+--     with no brand: its substance, with its holder when keyed by holder (`HPC, Cord Blood (Clinimmune Labs)`). Used by
+--     the report, the dashboard and the marts' `product_names`
 WITH matched AS (
     SELECT matches.product_id, matches.product_key, decisions.brand_name, decisions.agency,
-        decisions.decision_date_low, candidates.name AS key_name,
+        decisions.decision_date_low, decisions.holder, candidates.name AS key_name,
+        display_brand(decisions.brand_name) AS label,
         coalesce(classes.modality = 'not CGT' AND classes.modality_rule <> 'no_rule_fired', false)
             AS ruled_not_cgt,
         nullif(trim(regexp_replace(coalesce(decisions.common_name, decisions.active_substance),
@@ -49,8 +53,10 @@ named AS (
         string_agg(DISTINCT agency, ', ' ORDER BY agency) AS agencies,
         count(*) AS decisions,
         NOT bool_and(ruled_not_cgt) AS is_cgt,
-        arg_min(brand_name, (decision_date_low IS NULL, decision_date_low, brand_name))
-            FILTER (WHERE brand_name IS NOT NULL) AS first_brand,
+        arg_min(label, (NOT regexp_matches(label, '[A-Za-z]'), length(label),
+            label = upper(label) OR label = lower(label), decision_date_low IS NULL, decision_date_low, label))
+            FILTER (WHERE label IS NOT NULL) AS first_brand,
+        min(holder) FILTER (WHERE product_key LIKE 'holder:%') AS keyed_holder,
         arg_min(substance, (length(substance), length(regexp_replace(substance, '[^A-Z]', '', 'g')), substance))
             FILTER (WHERE substance IS NOT NULL)
             AS short_substance
@@ -66,9 +72,8 @@ shortened AS (
 SELECT
     product_id, product_key, canonical_name, active_substance, brand_names, agencies, decisions, is_cgt,
     CASE
-        WHEN first_brand IS NULL THEN coalesce(substance_label, canonical_name)
-        WHEN substance_label IS NULL OR lower(substance_label) = lower(first_brand) THEN first_brand
-        ELSE first_brand || ' (' || substance_label || ')'
+        WHEN first_brand IS NOT NULL THEN people_case(first_brand)
+        ELSE coalesce(substance_label, canonical_name) || coalesce(' (' || keyed_holder || ')', '')
     END AS display_name
 FROM shortened
 ORDER BY product_id

@@ -1,60 +1,42 @@
--- Grain: one row per agency decision on a product (approval or application not
--- granted), after precedence. Of the rows of one agency naming the same product, the agency's own file
--- wins (fetched: EMA's report, FDA's Purple Book), then its scraped pages (fda_cgt), then our curated
--- transcription; the rows that lose stay in their tables. Same product: the same agency number (FDA
--- BLA/STN), the same normalised brand, or the same normalised substance when neither row names another
--- brand and the winning source has one row for that substance (eight cord-blood BLAs share one name).
--- Precedence in full: docs/sources.md, "Precedence".
+-- Grain: one row per agency decision on a product (approval or application not granted), after precedence
+-- (stg_superseded_decisions): the rows that lose stay in their tables. The winner's date stands, except where
+-- the winner's own fields imply another date (implied_date) that a losing source gives: then that corroborated
+-- date is used (Abecma: the Purple Book lists 2021-03-03, its orphan exclusivity to 2028-03-26 implies
+-- 2021-03-26, which the curated row gives). Every disagreement and how it was settled: mart_source_disagreements.
 -- Columns:
 --   *: as in approvals
 --   record_kind: `approval` or `application_not_granted`
---   decision_date: the approval date, or the date the application was refused or withdrawn
+--   decision_date: the approval date, or the date the application was refused or withdrawn (YYYY, YYYY-MM or
+--     YYYY-MM-DD, as precise as the source)
 --   status: the approval's status, or the application's decision
 --   brand_key: `normalised_brand(brand_name)`
 --   substance_key: `normalised_name` of the common name, else the active substance
---   decision_date_low: first day the partial date can mean
+--   date_basis: `published` (the winning source's date) or `implied_and_corroborated` (see above)
+--   decision_date_low: first day the partial date can mean (DATE)
+--   decision_date_precision: `day`, `month` or `year`: how much of `decision_date` the source gives
 --   is_day_precise: the date is known to the day
 --   decision_year: year of `decision_date`
-WITH decisions AS (
-    SELECT record_id, 'approval' AS record_kind, agency, country_code, region, brand_name,
-        active_substance, common_name, holder, approval_date AS decision_date, status, source_kind,
-        source_url, agency_record_no
-    FROM approvals
-    UNION ALL
-    SELECT record_id, 'application_not_granted', agency, country_code, region, brand_name,
-        active_substance, common_name, holder, decision_date, decision, source_kind, source_url,
-        agency_record_no
-    FROM applications_not_granted
+WITH corroborated AS (
+    SELECT winner.record_id, min(winner.implied_date) AS implied_date
+    FROM stg_superseded_decisions AS superseded
+    JOIN stg_source_decisions AS winner ON winner.record_id = superseded.superseded_by
+    JOIN stg_source_decisions AS loser ON loser.record_id = superseded.record_id
+    WHERE winner.implied_date IS NOT NULL AND loser.decision_date = winner.implied_date
+    GROUP BY winner.record_id
 ),
-keyed AS (
-    SELECT *, normalised_brand(brand_name) AS brand_key,
-        normalised_name(coalesce(common_name, active_substance)) AS substance_key,
-        list_position(['fetched', 'scraped', 'curated'], source_kind) AS source_rank
-    FROM decisions
-),
-rows_per_substance AS (
-    SELECT agency, source_kind, substance_key, count(*) AS source_rows
-    FROM keyed
-    WHERE substance_key IS NOT NULL
-    GROUP BY agency, source_kind, substance_key
-),
-superseded AS (
-    SELECT DISTINCT fallback.record_id
-    FROM keyed AS fallback
-    JOIN keyed AS better
-        ON better.agency = fallback.agency AND better.source_rank < fallback.source_rank
-    LEFT JOIN rows_per_substance AS shared
-        ON shared.agency = better.agency AND shared.source_kind = better.source_kind
-        AND shared.substance_key = better.substance_key
-    WHERE better.agency_record_no = fallback.agency_record_no
-        OR better.brand_key = fallback.brand_key
-        OR (better.substance_key = fallback.substance_key AND shared.source_rows = 1
-            AND (better.brand_key IS NULL OR fallback.brand_key IS NULL))
+kept AS (
+    SELECT decisions.* EXCLUDE (decision_date, source_rank, agency_record_no, implied_date),
+        coalesce(corroborated.implied_date, decisions.decision_date) AS decision_date,
+        CASE WHEN corroborated.implied_date IS NOT NULL THEN 'implied_and_corroborated' ELSE 'published' END
+            AS date_basis
+    FROM stg_source_decisions AS decisions
+    LEFT JOIN corroborated USING (record_id)
+    WHERE record_id NOT IN (SELECT record_id FROM stg_superseded_decisions)
 )
 SELECT
-    keyed.* EXCLUDE (source_rank, agency_record_no),
+    kept.*,
     partial_date_low(decision_date) AS decision_date_low,
+    partial_date_precision(decision_date) AS decision_date_precision,
     length(decision_date) = 10 AS is_day_precise,
     try_cast(left(decision_date, 4) AS INTEGER) AS decision_year
-FROM keyed
-WHERE record_id NOT IN (SELECT record_id FROM superseded)
+FROM kept
