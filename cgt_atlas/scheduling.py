@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import requests
 
 from cgt_atlas.errors import EXIT_TEMPFAIL, ConfigError
@@ -28,7 +30,9 @@ def check_prefect_server(timeout: float = 5.0) -> str:
     """The API URL of the configured Prefect server, after checking it answers; fails fast otherwise."""
     from prefect.settings import get_current_settings
 
-    url = get_current_settings().api.url
+    url = (
+        os.environ.get("PREFECT_API_URL") or get_current_settings().api.url
+    )  # the environment, else a profile
     if not url:
         raise NoPrefectServer(
             "serving a schedule needs a Prefect server, and none is configured (PREFECT_API_URL is not set)"

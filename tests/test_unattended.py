@@ -336,3 +336,51 @@ def test_each_refresh_records_what_it_changed_and_a_rerun_records_nothing(tmp_pa
         "What is new" in (tmp_path / "r.html").read_text()
         and "trial status changes" in (tmp_path / "r.html").read_text()
     )
+
+
+def test_serve_without_a_prefect_server_fails_at_once_naming_what_to_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == EXIT_USAGE
+    assert "needs a Prefect server" in result.output and "prefect server start" in result.output
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # nothing listens on the discard port
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == EXIT_TEMPFAIL and "does not answer" in result.output
+
+
+def test_prefect_yaml_deploys_the_scheduled_flow_with_its_parameters() -> None:
+    import inspect
+
+    import yaml
+
+    from flows.scheduled import refresh_and_publish
+
+    config = yaml.safe_load((Path(__file__).parents[1] / "prefect.yaml").read_text())
+    [deployment] = config["deployments"]
+    assert deployment["entrypoint"] == "flows/scheduled.py:refresh_and_publish"
+    assert deployment["work_pool"]["name"] == "cgt-atlas"
+    assert deployment["schedules"] == [{"cron": "0 6 * * *", "timezone": "UTC"}]
+    flow_parameters = set(inspect.signature(refresh_and_publish.fn).parameters)
+    assert set(deployment["parameters"]) == flow_parameters
+
+
+def test_the_scheduled_flow_refreshes_exports_and_ends_failed_when_a_source_failed(tmp_path: Path) -> None:
+    from flows.scheduled import RefreshIncomplete, refresh_and_publish
+
+    db = tmp_path / "atlas.duckdb"
+    done = refresh_and_publish(
+        db_path=str(db),
+        sources=["ctgov", "ictrp"],
+        replay_dir=str(_replay(tmp_path / "good")),
+        export_dir=str(tmp_path / "exports"),
+    )
+    assert done["exit_code"] == EXIT_OK and done["exported"] > 0
+    assert (tmp_path / "exports" / "manifest.json").exists()
+    damaged = _replay(tmp_path / "damaged", ictrp=_cut(ICTRP_EXPORT.read_bytes()))
+    with pytest.raises(RefreshIncomplete, match="partial") as raised:
+        refresh_and_publish(db_path=str(db), sources=["ctgov", "ictrp"], replay_dir=str(damaged))
+    assert raised.value.exit_code == EXIT_PARTIAL
+    with refresh_lock(db), pytest.raises(Exception, match="another refresh is running"):
+        refresh_and_publish(db_path=str(db), sources=["ctgov"], replay_dir=str(damaged))
