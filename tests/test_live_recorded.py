@@ -332,14 +332,15 @@ def test_euctr_refresh_reads_the_count_then_the_full_text(server: RecordedServer
 
 @pytest.mark.parametrize("printed", ["1,234", "1.234", "1234"])
 def test_euctr_counts_parse_with_either_thousands_separator(
-    server: RecordedServer, tmp_path: Path, printed: str, monkeypatch: pytest.MonkeyPatch
+    server: RecordedServer, tmp_path: Path, printed: str
 ) -> None:
+    """The count sets the pages asked for (20 trials each) and the total the download must reach."""
+    full = shared_path("samples", "euctr", "raw_text", "euctr_full_download_sample__ctrdata_946fc6d.txt")
     server.route(EUCTR_SEARCH_PATH, euctr_search_page(printed))
-    server.route(FULL_TEXT_PATH, Answer(500, b"stop here"))  # only the count is under test
-    with pytest.raises(SourceHttpError):
+    server.route(FULL_TEXT_PATH, full.read_bytes())
+    with pytest.raises(ShortDownload, match="EUCTR reported 1234 records but sent 2"):
         euctr.fetch(client(), RawLanding(tmp_path / "raw"), since=None)
-    assert int(server.requests(FULL_TEXT_PATH)[0].query["page"]) == 1
-    assert euctr.helpers.TOTAL.search(euctr_search_page(printed).decode())[1] == printed
+    assert [int(r.query["page"]) for r in server.requests(FULL_TEXT_PATH)] == list(range(1, 63))
 
 
 # --- regulators -----------------------------------------------------------------------------------

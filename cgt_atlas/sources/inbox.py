@@ -74,8 +74,9 @@ def fetch_or_hand_in(
     try:
         return fetch()
     except SourceBlockedAsBot as error:
+        how = error.args[0].partition(": ")[2]  # the client's "HOST blocked ...: it sent URL to ..."
         raise SourceBlockedAsBot(
-            f"{site_name} blocked this client as a bot ({error.args[0]})",
+            f"{site_name} blocked this client as a bot: {how}",
             status=error.status,
             inbox=str(folder),
         ) from error
