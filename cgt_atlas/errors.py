@@ -51,17 +51,19 @@ TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 class SourceHttpError(AtlasError):
     """A non-2xx answer; `status` tells a busy server (try later) from a refusal (will not mend)."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, throttled: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        self.throttled = throttled
+        """The source uses this status to throttle (CTIS's 403): it says "not now", like a 429."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle with the status (Prefect may persist a failed task's exception)."""
-        return type(self), (self.args[0], self.status)
+        return type(self), (self.args[0], self.status, self.throttled)
 
     @property
     def transient(self) -> bool:  # type: ignore[override]
-        return self.status in TRANSIENT_STATUSES
+        return self.status in TRANSIENT_STATUSES or self.throttled
 
     @property
     def exit_code(self) -> int:  # type: ignore[override]
@@ -234,3 +236,42 @@ class Terminated(KeyboardInterrupt):
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
+
+
+class SourceBlockedAsBot(SourceHttpError):
+    """The site sent us to its abuse-detection page: it took this client for a bot.
+
+    Retrying sooner makes it worse; the way round is a file fetched by a person and handed in.
+    """
+
+    def __init__(self, message: str, status: int | None = None, inbox: str = "data/inbox/<source>/") -> None:
+        super().__init__(message, status)
+        self.inbox = inbox
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.args[0], self.status, self.inbox)
+
+    @property
+    def transient(self) -> bool:  # type: ignore[override]
+        return False
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        return (
+            f"open the page in a browser, save the file it offers, put it in {self.inbox} and run again "
+            "(a file there is landed instead of fetching; remove it to fetch live again). "
+            "The warehouse is unchanged."
+        )
+
+
+class SourceSentDamage(AtlasError):
+    """An answer with status 200 whose body was not what the request asks for (empty, an HTML page
+    where JSON or a file was due, invalid JSON), not the same way on every try: a proxy or a busy
+    server, not a format change."""
+
+    hint = (
+        "the source sent damaged answers (empty, an HTML page, or invalid JSON); the warehouse is "
+        "unchanged. Run again (a proxy or a busy source usually mends)."
+    )
+    transient = True
+    exit_code = EXIT_TEMPFAIL

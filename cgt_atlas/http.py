@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import json
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import requests
@@ -19,10 +20,13 @@ import urllib3.exceptions
 from cgt_atlas.errors import (
     TRANSIENT_STATUSES,
     FetchDeadlineExceeded,
+    PageStructureChanged,
     SourceAskedToWait,
+    SourceBlockedAsBot,
     SourceBodyError,
     SourceHttpError,
     SourceRedirectLoop,
+    SourceSentDamage,
     SourceTooSlow,
     SourceUnreachable,
 )
@@ -33,6 +37,37 @@ from cgt_atlas.settings import request_deadline as default_request_deadline
 RETRY_STATUSES = TRANSIENT_STATUSES
 READ_SIZE = 64 * 1024
 """Most bytes taken per read; each read returns what has arrived, so the deadline is checked often."""
+BOT_BLOCK_PATHS = ("/apology_objects/abuse-detection-apology",)
+"""Where a site's bot defence sends a client it blocks (FDA: a redirect to this page, answering 404)."""
+
+Expect = Literal["json", "html", "text", "zip"]
+"""What a 200 must hold: JSON, an HTML page, a text or CSV file (not HTML), or a zip (xlsx too)."""
+
+
+def body_damage(body: bytes, expect: Expect) -> tuple[str, str] | None:
+    """(kind, what) when a 200's body cannot be what was asked for, else None.
+
+    These are what a proxy, a maintenance page or a busy server sends with status 200; retried
+    like a 5xx. The kind tells one damage from another across tries.
+    """
+    if not body.strip():
+        return "empty", "an empty body"
+    if expect != "html" and looks_like_html(body):
+        return "html", f"an HTML page ({body[:80]!r}...)"
+    if expect == "json":
+        try:
+            json.loads(body)
+        except ValueError as error:
+            return "json", f"invalid JSON ({error})"
+    if expect == "zip" and not body.startswith(b"PK"):
+        return "zip", f"not a zip file (it starts {body[:40]!r})"
+    return None
+
+
+def looks_like_html(body: bytes) -> bool:
+    """An HTML page (or XML envelope) where a data file was due: FDA answers a month it lacks so."""
+    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype", b"<html", b"<head", b"<?xml", b"<body"))
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
@@ -103,6 +138,8 @@ class PoliteClient:
     ) -> None:
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
+        self.retry_statuses: frozenset[int] = RETRY_STATUSES
+        """Statuses retried with backoff; a source that throttles with another (CTIS: 403) adds it."""
         self.min_interval = min_request_interval() if min_interval is None else min_interval
         self.max_attempts = max_attempts
         self.max_connect_attempts = max_connect_attempts
@@ -134,16 +171,34 @@ class PoliteClient:
             raise self._out_of_time(f"and would have to wait {seconds:g} s more")
         self._sleep(seconds)
 
-    def get(self, url: str, params: Mapping[str, Any] | None = None) -> requests.Response:
-        """GET with retries on 429/5xx and connection trouble; raises on anything else non-2xx."""
-        return self._request("GET", url, params=params)
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        expect: Expect | None = None,
+        keep_statuses: frozenset[int] = frozenset(),
+    ) -> requests.Response:
+        """GET with retries on 429/5xx and connection trouble; raises on anything else non-2xx.
 
-    def post(self, url: str, json: Any = None, params: Mapping[str, Any] | None = None) -> requests.Response:
+        `expect` names what a 200 must hold: a body that cannot be it is retried like a 5xx.
+        A status in `keep_statuses` (a dead link a source quarantines) is returned, not raised.
+        """
+        return self._request("GET", url, params=params, expect=expect, keep_statuses=keep_statuses)
+
+    def post(
+        self,
+        url: str,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        *,
+        expect: Expect | None = None,
+    ) -> requests.Response:
         """POST a JSON body (search APIs such as CTIS's) with the same waits, retries and errors as get.
 
         Only for requests that are safe to repeat (a search): a retried POST is sent again whole.
         """
-        return self._request("POST", url, params=params, json=json)
+        return self._request("POST", url, params=params, json=json, expect=expect)
 
     def _read_body(self, response: requests.Response, ends_at: float) -> None:
         """Read the whole body now, a read at a time, so a trickle cannot outlast `ends_at`.
@@ -177,9 +232,17 @@ class PoliteClient:
         return response.text[:200]
 
     def _request(
-        self, method: str, url: str, *, params: Mapping[str, Any] | None = None, json: Any = None
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        expect: Expect | None = None,
+        keep_statuses: frozenset[int] = frozenset(),
     ) -> requests.Response:
         host = urlsplit(url).netloc
+        damage: list[tuple[int, str, str]] = []  # (attempt, kind, what) of each 200 not as asked
         for attempt in range(1, self.max_attempts + 1):
             self._wait_turn()
             if self._clock() >= self._fetch_ends_at:
@@ -204,7 +267,8 @@ class PoliteClient:
                     ) from error
                 self._pause(backoff)
                 continue
-            if response.status_code in RETRY_STATUSES:
+            _check_not_blocked(url, response)
+            if response.status_code in self.retry_statuses:
                 asked = _retry_after_seconds(response.headers.get("Retry-After"))
                 if asked is not None and asked > self.max_wait:
                     # Coming back sooner than asked is what gets a crawler blocked: stop instead.
@@ -218,11 +282,13 @@ class PoliteClient:
                     response.close()
                     self._pause(asked if asked is not None else backoff)
                     continue
-            if not response.ok:
+            if not response.ok and response.status_code not in keep_statuses:
                 raise SourceHttpError(
-                    f"{host} answered HTTP {response.status_code} for {response.url}: "
-                    f"{self._error_text(response, ends_at)!r}",
+                    f"{host} answered HTTP {response.status_code} for {response.url}"
+                    + (f" on {attempt} attempts" if attempt > 1 else "")
+                    + f": {self._error_text(response, ends_at)!r}",
                     status=response.status_code,
+                    throttled=response.status_code in self.retry_statuses - RETRY_STATUSES,
                 )
             try:
                 self._read_body(response, ends_at)
@@ -244,5 +310,45 @@ class PoliteClient:
                     ) from error
                 self._pause(backoff)
                 continue
-            return response
+            found = body_damage(response.content, expect) if expect and response.ok else None
+            if found is None:
+                return response
+            damage.append((attempt, *found))
+            if attempt >= self.max_attempts:
+                raise _damage_error(host, response.url, damage, response.content)
+            self._pause(backoff)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _check_not_blocked(url: str, response: requests.Response) -> None:
+    """A redirect to the site's abuse-detection page is a block, not a dead link: say so."""
+    visited = [urlsplit(step.url).path for step in (*response.history, response)]
+    if any(path.startswith(block) for path in visited for block in BOT_BLOCK_PATHS):
+        response.close()
+        raise SourceBlockedAsBot(
+            f"{urlsplit(url).netloc} blocked this client as a bot: it sent {url} to its "
+            f"abuse-detection page {response.url} (HTTP {response.status_code})",
+            status=response.status_code,
+        )
+
+
+def _damage_error(host: str, url: str, damage: list[tuple[int, str, str]], body: bytes) -> Exception:
+    """The same damage on every try is what the source now sends (a format change); mixed
+    damage, or damage after broken or busy answers, is a passing fault: run again.
+
+    The last body rides on the error as `.body`, for a source that keeps what it was sent.
+    """
+    attempts = damage[-1][0]
+    url = urlsplit(url)._replace(query="").geturl()  # the path says which answer; the query is long
+    kinds = {kind for _, kind, _ in damage}
+    error: Exception
+    if len(damage) == attempts and len(kinds) == 1:
+        error = PageStructureChanged(
+            f"{host} answered {url} with {damage[-1][2]} on each of {attempts} attempts, where "
+            "the request asks for another kind of body"
+        )
+    else:
+        tries = "; ".join(f"attempt {attempt}: {what}" for attempt, _, what in damage)
+        error = SourceSentDamage(f"{host} sent damaged answers for {url} ({tries})")
+    error.body = body  # type: ignore[attr-defined]
+    return error

@@ -79,7 +79,7 @@ def test_incremental_runs_ask_only_for_studies_updated_since_the_watermark(tmp_p
 def test_a_body_that_is_not_paged_studies_is_kept_and_reported(tmp_path: Path) -> None:
     landing = RawLanding(tmp_path / "raw")
     with rm.Mocker() as mock:
-        mock.get(BASE_URL, text="<html>Service maintenance</html>")
+        mock.get(BASE_URL, text='{"message": "Service maintenance"}')
         with pytest.raises(PageStructureChanged, match="not a PagedStudies object"):
             ctgov.fetch(polite(), landing, since=None)
-    assert (landing.folder / "page-0001.json").read_text() == "<html>Service maintenance</html>"
+    assert (landing.folder / "page-0001.json").read_text() == '{"message": "Service maintenance"}'

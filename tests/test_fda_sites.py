@@ -337,7 +337,7 @@ def test_live_fetch_refuses_an_html_answer_but_keeps_it(tmp_path: Path) -> None:
     landing = RawLanding(tmp_path / "landed")
     with rm.Mocker() as mock, pytest.raises(PageStructureChanged, match="did not answer with a zip"):
         mock.get(DOWNLOAD_URL, text="<html>Site maintenance</html>")
-        get_source("fda_establishments").fetch(PoliteClient(), landing, since=None)
+        get_source("fda_establishments").fetch(PoliteClient(sleep=lambda _: None), landing, since=None)
     assert landing.pages == 1
 
 

@@ -128,3 +128,34 @@ def test_post_is_spaced_like_get_and_fails_like_get() -> None:
             polite.post(SEARCH, json={})
         assert mock.call_count == 2
     assert fake.sleeps == [1.0]
+
+
+@pytest.mark.parametrize(
+    ("body", "expect", "kind"),
+    [
+        (b"", "json", "empty"),
+        (b" \r\n", "html", "empty"),
+        (b"\xef\xbb\xbf<!DOCTYPE html><html>Proxy</html>", "json", "html"),
+        (b"<html><body>maintenance</body></html>", "text", "html"),
+        (b"<html>x</html>", "zip", "html"),
+        (b'{"studies": [', "json", "json"),
+        (b"Applicant,BLA Number", "zip", "zip"),
+        (b"<html><body>the page</body></html>", "html", None),
+        (b'{"studies": []}', "json", None),
+        (b"Applicant,BLA Number\n", "text", None),
+        (b"PK\x03\x04", "zip", None),
+    ],
+)
+def test_body_damage_names_what_a_200_holds_instead(body: bytes, expect: str, kind: str | None) -> None:
+    from cgt_atlas.http import body_damage
+
+    found = body_damage(body, expect)  # type: ignore[arg-type]
+    assert (found[0] if found else None) == kind
+
+
+def test_a_kept_status_is_returned_with_its_body() -> None:
+    fake = FakeTime()
+    with rm.Mocker() as mock:
+        mock.get(URL, status_code=404, text="<html>Page Not Found</html>")
+        response = client(fake).get(URL, expect="html", keep_statuses=frozenset({404}))
+    assert (response.status_code, response.text, mock.call_count) == (404, "<html>Page Not Found</html>", 1)

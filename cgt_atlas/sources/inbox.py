@@ -7,9 +7,11 @@ nothing and the source is skipped with a note saying where to put the export."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from cgt_atlas import settings
+from cgt_atlas.errors import SourceBlockedAsBot
 from cgt_atlas.landing import RawLanding, page_files
 from cgt_atlas.progress import reporter
 from cgt_atlas.sources.base import FetchResult, ProgressCallback
@@ -44,3 +46,37 @@ def land_inbox(
         if on_page:
             on_page(1, len(exports))
     return FetchResult(pages=landing.pages, rows=0, reported_total=None)
+
+
+def inbox_env(source: str) -> str:
+    """The variable that moves a source's inbox: CGT_ATLAS_<SOURCE>_INBOX."""
+    return f"CGT_ATLAS_{source.upper()}_INBOX"
+
+
+def fetch_or_hand_in(
+    source: str,
+    site_name: str,
+    suffixes: frozenset[str],
+    landing: RawLanding,
+    on_page: ProgressCallback | None,
+    fetch: Callable[[], FetchResult],
+) -> FetchResult:
+    """Files a person handed in at data/inbox/<source>/ are landed instead of fetching; else fetch.
+
+    The inbox is the way round a site that blocks this client as a bot (FDA's does): the block is
+    named, with the folder to put the file in.
+    """
+    folder = inbox_folder(source, inbox_env(source))
+    found = page_files(folder, "*") if folder.is_dir() else []
+    if any(path.suffix.casefold() in suffixes for path in found):
+        reporter().note(f"{source}: landing the files handed in at {folder} instead of fetching")
+        return land_inbox(source, folder, suffixes, landing, on_page, "")
+    try:
+        return fetch()
+    except SourceBlockedAsBot as error:
+        how = error.args[0].partition(": ")[2]  # the client's "HOST blocked ...: it sent URL to ..."
+        raise SourceBlockedAsBot(
+            f"{site_name} blocked this client as a bot: {how}",
+            status=error.status,
+            inbox=str(folder),
+        ) from error

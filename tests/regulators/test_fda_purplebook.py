@@ -172,7 +172,9 @@ def test_a_month_fda_has_not_published_answers_html_and_is_refused(tmp_path: Pat
     with requests_mock.Mocker() as mock:
         mock.get(DOWNLOADS_URL, content=(FIXTURE / "downloads.html").read_bytes())
         mock.get(LATEST, content=b"<!DOCTYPE html><html><body>Sorry</body></html>")
-        with pytest.raises(PageStructureChanged, match="answered with an HTML page, not a CSV"):
+        with pytest.raises(
+            PageStructureChanged, match="answered with an HTML page or nothing, not a CSV, on every try"
+        ):
             fda_purplebook.fetch(_client(), landing, since=None)
     assert (tmp_path / "raw" / "page-0002.csv").is_file()  # kept as sent, for a look
 

@@ -149,7 +149,8 @@ ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS retry_later BOOLEAN;
 --     value DuckDB cannot cast, e.g. text in a number), `record:invalid_utf8`, `record:control_character` (a
 --     NUL or other control character), `protocolSection:missing`, `record:incomplete` (an EUCTR record
 --     missing required sections: cut short or damaged), `record:undecodable_text` (EUCTR lines that are not
---     UTF-8), `record:unreadable` (a CTIS trial body DuckDB refuses)
+--     UTF-8), `record:unreadable` (a CTIS trial body DuckDB refuses), `page:dead_link` (an
+--     fda_cgt roster link that answered 404 or 410: its URL and status)
 --   failure_value: the offending value (the unknown country name, the bad phase, ...)
 --   record: the whole row as JSON, so nothing is lost (bookkeeping `fetch_seq` left out, so the same failure
 --     seen again gives the same JSON; rows with no `entity_key` are replaced on a rerun by matching

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-BASE_URL = "https://clinicaltrials.gov/api/v2/studies"
+from cgt_atlas.settings import Site
+
+SITE = Site("ctgov", "https://clinicaltrials.gov")
+STUDIES_PATH = "/api/v2/studies"
+BASE_URL = SITE.origin + STUDIES_PATH
+"""The public endpoint; a run asks `studies_url()`, which honours CGT_ATLAS_CTGOV_BASE_URL."""
+
+
+def studies_url() -> str:
+    return SITE.url(STUDIES_PATH)
+
+
 PAGE_SIZE = 1000  # the API's maximum; larger values are coerced down
 
 # InterventionSearch also matches titles, keywords and arm labels, so this casts wide on

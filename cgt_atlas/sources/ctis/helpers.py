@@ -20,7 +20,7 @@ from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding
 from cgt_atlas.sources.base import FetchResult, ProgressCallback, check_complete
 from cgt_atlas.sources.ctis import settings
-from cgt_atlas.sources.ctis.settings import FIRST_PAGE, PAGE_SIZE, RETRIEVE_URL, SEARCH_CAP, SEARCH_URL
+from cgt_atlas.sources.ctis.settings import FIRST_PAGE, PAGE_SIZE, SEARCH_CAP, retrieve_url, search_url
 
 
 @dataclass
@@ -36,8 +36,9 @@ class _Harvest:
     def search_page(self, criteria: dict[str, Any], page: int) -> tuple[int, list[str]]:
         """POST one search page, land it, return (totalRecords, ctNumbers on the page)."""
         body = settings.search_body(criteria, page)
-        response = self.client.post(SEARCH_URL, json=body)
-        self.landing.write(response.content, url=SEARCH_URL, params=body, status=response.status_code)
+        url = search_url()
+        response = self.client.post(url, json=body, expect="json")
+        self.landing.write(response.content, url=url, params=body, status=response.status_code)
         if self.on_page:
             self.on_page(1, None)
         try:
@@ -100,13 +101,17 @@ def fetch_pages(
     since: str | None,
     on_page: ProgressCallback | None = None,
 ) -> FetchResult:
-    """Search to the end (splitting over the cap), then retrieve every trial listed."""
+    """Search to the end (splitting over the cap), then retrieve every trial listed.
+
+    CTIS throttles with 403 as well as 429: both are retried with backoff (R's ctrdata does the same).
+    """
+    client.retry_statuses = client.retry_statuses | settings.THROTTLE_STATUSES
     harvest = _Harvest(client, landing, on_page)
     harvest.search(settings.base_criteria(), settings.SPLIT_FIRST_DAY, settings.SPLIT_LAST_DAY)
     retrieved = 0
     for ct_number in harvest.numbers:
-        url = RETRIEVE_URL.format(ct_number=ct_number)
-        response = client.get(url)
+        url = retrieve_url(ct_number)
+        response = client.get(url, expect="json")
         landing.write(response.content, url=url, params=None, status=response.status_code)
         retrieved += 1
         if on_page:

@@ -6,9 +6,27 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-BASE_URL = "https://euclinicaltrials.eu/ctis-public-api"
-SEARCH_URL = f"{BASE_URL}/search"
-RETRIEVE_URL = f"{BASE_URL}/retrieve/{{ct_number}}"
+from cgt_atlas.settings import Site
+
+SITE = Site("ctis", "https://euclinicaltrials.eu")
+SEARCH_PATH = "/ctis-public-api/search"
+RETRIEVE_PATH = "/ctis-public-api/retrieve/{ct_number}"
+# The public endpoints; a run asks search_url() / retrieve_url(), which honour CGT_ATLAS_CTIS_BASE_URL.
+BASE_URL = f"{SITE.origin}/ctis-public-api"
+SEARCH_URL = SITE.origin + SEARCH_PATH
+RETRIEVE_URL = SITE.origin + RETRIEVE_PATH
+# CTIS answers 403 when it throttles (R's ctrdata retries 403 since August 2025): retried like 429.
+THROTTLE_STATUSES = frozenset({403})
+
+
+def search_url() -> str:
+    return SITE.url(SEARCH_PATH)
+
+
+def retrieve_url(ct_number: str) -> str:
+    return SITE.url(RETRIEVE_PATH.format(ct_number=ct_number))
+
+
 PUBLIC_URL = "https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT={ct_number}"
 
 PAGE_SIZE = 100  # the portal's own page size, and the cap the search accepts

@@ -41,10 +41,9 @@ def fetch(
     on_page: ProgressCallback | None = None,
 ) -> FetchResult:
     """The report is one file, regenerated twice a day: always download it whole (`since` is moot)."""
-    response = client.get(s.REPORT_URL)
-    landing.write(
-        response.content, url=s.REPORT_URL, params=None, status=response.status_code, suffix=".xlsx"
-    )
+    url = s.SITE.url(s.REPORT_PATH)
+    response = client.get(url, expect="zip")
+    landing.write(response.content, url=url, params=None, status=response.status_code, suffix=".xlsx")
     if on_page:
         on_page(1, 1)
     return FetchResult(pages=landing.pages, rows=0, reported_total=None)

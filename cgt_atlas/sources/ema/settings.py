@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-REPORT_URL = "https://www.ema.europa.eu/en/documents/report/medicines-output-medicines-report_en.xlsx"
+from cgt_atlas.settings import Site
+
+SITE = Site("ema", "https://www.ema.europa.eu")
+REPORT_PATH = "/en/documents/report/medicines-output-medicines-report_en.xlsx"
+REPORT_URL = SITE.origin + REPORT_PATH
+"""The public report; a run asks SITE.url(REPORT_PATH), which honours CGT_ATLAS_EMA_BASE_URL."""
 HEADER_SCAN_ROWS = 50  # the header sat on row 9 in every layout seen; scan well past it
 
 CATEGORY = "Category"

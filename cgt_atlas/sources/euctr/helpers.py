@@ -10,9 +10,10 @@ from cgt_atlas.errors import PageStructureChanged
 from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding
 from cgt_atlas.sources.base import FetchResult, ProgressCallback, check_complete
-from cgt_atlas.sources.euctr.settings import FULL_TEXT_URL, SEARCH_URL, TRIALS_PER_PAGE, query_params
+from cgt_atlas.sources.euctr.settings import FULL_TEXT_PATH, SEARCH_PATH, SITE, TRIALS_PER_PAGE, query_params
 
-TOTAL = re.compile(r"Trials with a EudraCT protocol \(([\d,]+)\)")
+# The count as the site prints it: "(1234)", or grouped by thousands with "," or "." ("1,234", "1.234").
+TOTAL = re.compile(r"Trials with a EudraCT protocol \((\d{1,3}(?:[.,]\d{3})+|\d+)\)")
 EUDRACT_LINE = re.compile(r"^EudraCT Number:\s*(\d{4}-\d{6}-\d{2})", re.MULTILINE)
 
 
@@ -24,18 +25,19 @@ def fetch_pages(
     on_page: ProgressCallback | None = None,
 ) -> FetchResult:
     """Every result page's full text; the distinct EudraCT numbers must reach the count shown."""
-    search = client.get(SEARCH_URL, params=query_params(1))
+    search = client.get(SITE.url(SEARCH_PATH), params=query_params(1), expect="html")
     match = TOTAL.search(search.text)
     if match is None:
         raise PageStructureChanged("EUCTR search page no longer shows 'Trials with a EudraCT protocol (N)'")
-    reported_total = int(match[1].replace(",", ""))
+    reported_total = int(re.sub(r"[.,]", "", match[1]))
     pages = -(-reported_total // TRIALS_PER_PAGE)
     trials: set[str] = set()
+    full_text_url = SITE.url(FULL_TEXT_PATH)
     for page in range(1, pages + 1):
         params = {**query_params(page), "mode": "current_page"}
-        response = client.get(FULL_TEXT_URL, params=params)
+        response = client.get(full_text_url, params=params, expect="text")
         landing.write(
-            response.content, url=FULL_TEXT_URL, params=params, status=response.status_code, suffix=".txt"
+            response.content, url=full_text_url, params=params, status=response.status_code, suffix=".txt"
         )
         trials.update(EUDRACT_LINE.findall(response.content.decode("utf-8", errors="replace")))
         if on_page:

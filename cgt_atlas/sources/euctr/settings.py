@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-BASE_URL = "https://www.clinicaltrialsregister.eu/ctr-search"
-SEARCH_URL = f"{BASE_URL}/search"
-FULL_TEXT_URL = f"{BASE_URL}/rest/download/full"
+from cgt_atlas.settings import Site
+
+SITE = Site("euctr", "https://www.clinicaltrialsregister.eu")
+SEARCH_PATH = "/ctr-search/search"
+FULL_TEXT_PATH = "/ctr-search/rest/download/full"
+# The public endpoints; a run asks SITE.url(...), which honours CGT_ATLAS_EUCTR_BASE_URL.
+BASE_URL = f"{SITE.origin}/ctr-search"
+SEARCH_URL = SITE.origin + SEARCH_PATH
+FULL_TEXT_URL = SITE.origin + FULL_TEXT_PATH
 TRIALS_PER_PAGE = 20  # fixed by the register
 
 # Free text casts wide; the classifier decides (it can read D.3.11.3 ATIMP flags).

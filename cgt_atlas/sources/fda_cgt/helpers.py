@@ -15,6 +15,7 @@ from cgt_atlas.landing import RawLanding
 from cgt_atlas.regulatory import APPROVED, AgencyRecord, clean_text
 from cgt_atlas.sources.base import FetchResult, ProgressCallback
 from cgt_atlas.sources.fda_cgt import settings as s
+from cgt_atlas.sources.inbox import fetch_or_hand_in
 
 
 @dataclass
@@ -26,13 +27,9 @@ class RosterEntry:
 
 
 def on_fda_site(url: str) -> str | None:
-    """`url` as an https link on FDA's own site (an http link to it upgraded), or None when it is off-site."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or (parts.hostname or "") not in s.FOLLOWED_HOSTS:
-        return None
-    if parts.port not in (None, 80, 443):
-        return None
-    return parts._replace(scheme="https", netloc=parts.hostname or "").geturl()
+    """`url` as an https link on FDA's own site (an http link to it upgraded), or on the server
+    CGT_ATLAS_FDA_CGT_BASE_URL names; None when it is off-site."""
+    return s.FDA.follow(url)
 
 
 def _cell_text(cell: Tag) -> str:
@@ -77,14 +74,14 @@ def read_roster(soup: BeautifulSoup, where: str) -> list[RosterEntry]:
         trade, proper = split_trade_and_proper(clean_text(product.get_text(" ")) or "")
         url = None
         if link:
-            href = urljoin(s.SITE, str(link["href"]).strip())
+            href = urljoin(s.FDA.base(), str(link["href"]).strip())
             url = on_fda_site(href)
             if url is None:
                 # Skipping the row would load a roster one product short and call it complete;
                 # following the link would scrape another site as if it were FDA's. Neither.
                 raise PageStructureChanged(
                     f"FDA roster on {where}: the row for {trade!r} links off FDA's site, to {href} "
-                    f"(only https pages on {', '.join(sorted(s.FOLLOWED_HOSTS))} are followed)"
+                    f"(only https pages on {', '.join(s.FDA.hosts())} are followed)"
                 )
         entries.append(
             RosterEntry(
@@ -172,16 +169,34 @@ def fetch_pages(
     since: str | None,
     on_page: ProgressCallback | None = None,
 ) -> FetchResult:
-    """The roster page, then every product page it links to, one crawl delay apart."""
+    """The roster page, then every product page it links to, one crawl delay apart.
+
+    Pages handed in at data/inbox/fda_cgt/ (the roster and product pages saved from a browser)
+    are landed instead: the way round FDA's bot block.
+    """
+    return fetch_or_hand_in(
+        "fda_cgt",
+        "FDA's site",
+        frozenset({".html", ".htm"}),
+        landing,
+        on_page,
+        lambda: _crawl(client, landing, on_page),
+    )
+
+
+def _crawl(client: PoliteClient, landing: RawLanding, on_page: ProgressCallback | None) -> FetchResult:
+    """A product link that is dead (404, 410) is landed with its status and quarantined by the
+    parse, naming its URL; the rest of the roster loads."""
     client.min_interval = max(client.min_interval, s.crawl_delay())
-    response = client.get(s.INDEX_URL)
-    landing.write(response.content, url=s.INDEX_URL, params=None, status=response.status_code, suffix=".html")
-    roster = [e for e in read_roster(BeautifulSoup(response.content, "html.parser"), s.INDEX_URL) if e.url]
+    index_url = s.FDA.url(s.INDEX_PATH)
+    response = client.get(index_url, expect="html")
+    landing.write(response.content, url=index_url, params=None, status=response.status_code, suffix=".html")
+    roster = [e for e in read_roster(BeautifulSoup(response.content, "html.parser"), index_url) if e.url]
     if on_page:
         on_page(1, len(roster) + 1)
     for entry in roster:
         assert entry.url is not None
-        page = client.get(entry.url)
+        page = client.get(entry.url, expect="html", keep_statuses=s.DEAD_LINK_STATUSES)
         landing.write(page.content, url=entry.url, params=None, status=page.status_code, suffix=".html")
         if on_fda_site(page.url) is None:  # a page on FDA's site that redirected elsewhere
             raise PageStructureChanged(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from cgt_atlas.errors import PageStructureChanged
 from cgt_atlas.http import PoliteClient
 from cgt_atlas.landing import RawLanding
 from cgt_atlas.sources.base import FetchResult, ProgressCallback
 from cgt_atlas.sources.fda_establishments import settings as s
+from cgt_atlas.sources.inbox import fetch_or_hand_in
+
+HAND_IN_SUFFIXES = frozenset({".zip", ".xlsx", ".txt", ".csv"})
+"""The wrappers FDA hands the register out in (tabular.read_rows reads each)."""
 
 
 def fetch_register(
@@ -18,22 +20,32 @@ def fetch_register(
     since: str | None,
     on_page: ProgressCallback | None = None,
 ) -> FetchResult:
-    """The zip is the whole current register (`since` is moot); it is landed before it is checked."""
-    response = client.get(s.DOWNLOAD_URL)
-    final = urlsplit(str(getattr(response, "url", None) or s.DOWNLOAD_URL))
-    kept = landing.write(
-        response.content, url=s.DOWNLOAD_URL, params=None, status=response.status_code, suffix=".zip"
+    """The zip is the whole current register (`since` is moot). A file handed in at
+    data/inbox/fda_establishments/ is landed instead: the way round FDA's bot block."""
+    return fetch_or_hand_in(
+        "fda_establishments",
+        "FDA's site",
+        HAND_IN_SUFFIXES,
+        landing,
+        on_page,
+        lambda: _download(client, landing),
     )
-    if final.scheme != "https" or final.hostname not in s.FOLLOWED_HOSTS:
+
+
+def _download(client: PoliteClient, landing: RawLanding) -> FetchResult:
+    """The zip is landed before it is checked: a redirect off FDA's site is refused, and kept."""
+    url = s.SITE.url(s.DOWNLOAD_PATH)
+    try:
+        response = client.get(url, expect="zip")
+    except PageStructureChanged as error:
+        kept = landing.write(getattr(error, "body", b""), url=url, params=None, status=200, suffix=".zip")
         raise PageStructureChanged(
-            f"{s.DOWNLOAD_URL} was answered from {final.geturl()}, not https on "
-            f"{', '.join(sorted(s.FOLLOWED_HOSTS))}; kept as {kept}"
-        )
-    if not response.content.startswith(b"PK"):
+            f"{url} did not answer with a zip on any try; kept as {kept}. {error.args[0]}"
+        ) from error
+    final = str(getattr(response, "url", None) or url)
+    kept = landing.write(response.content, url=url, params=None, status=response.status_code, suffix=".zip")
+    if s.SITE.follow(final) != final:
         raise PageStructureChanged(
-            f"{s.DOWNLOAD_URL} did not answer with a zip (it starts {response.content[:40]!r}); "
-            f"kept as {kept}"
+            f"{url} was answered from {final}, not https on {', '.join(s.SITE.hosts())}; kept as {kept}"
         )
-    if on_page:
-        on_page(1, 1)
     return FetchResult(pages=landing.pages, rows=0, reported_total=None)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from cgt_atlas.settings import Site
 from cgt_atlas.sources.tabular import TableLayout
 
-DOWNLOAD_URL = "https://www.accessdata.fda.gov/cder/drls_reg.zip"
-# The zip is fetched from this host only, over https (a redirect elsewhere is refused).
-FOLLOWED_HOSTS = frozenset({"www.accessdata.fda.gov"})
+# The zip is fetched from this host only, over https (a redirect elsewhere is refused), or from the
+# server CGT_ATLAS_FDA_ESTABLISHMENTS_BASE_URL names.
+SITE = Site("fda_establishments", "https://www.accessdata.fda.gov")
+DOWNLOAD_PATH = "/cder/drls_reg.zip"
+DOWNLOAD_URL = SITE.origin + DOWNLOAD_PATH
 
 FEI_NUMBER = "FEI_NUMBER"
 DUNS_NUMBER = "DUNS_NUMBER"

@@ -201,5 +201,6 @@ def _landed_url(page: Path) -> str | None:
     for line in manifest.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line) if line.strip() else {}
         if entry.get("file") == page.name:
-            return str(entry["url"])
+            url = str(entry["url"])
+            return url if url.startswith(("https://", "http://")) else None  # a hand-in's is a file: URL
     return None

@@ -13,10 +13,11 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from cgt_atlas.errors import DamagedPage, PageStructureChanged
-from cgt_atlas.http import PoliteClient
+from cgt_atlas.http import PoliteClient, looks_like_html
 from cgt_atlas.landing import RawLanding
 from cgt_atlas.sources.base import FetchResult, ProgressCallback
 from cgt_atlas.sources.fda_purplebook import settings as s
+from cgt_atlas.sources.inbox import fetch_or_hand_in
 
 MONTHS = {name.casefold(): number for number, name in enumerate(calendar.month_name) if name}
 
@@ -25,30 +26,22 @@ def _fold(name: str) -> str:
     return " ".join(name.replace("\ufeff", "").split()).casefold()
 
 
-def looks_like_html(body: bytes) -> bool:
-    """FDA answers a month it has not published with an HTML page (status 200), not a 404."""
-    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<!doctype", b"<html", b"<head", b"<?xml"))
-
-
 def latest_csv_link(page: bytes, where: str) -> str:
     """The newest month's CSV linked from the downloads page, by year and month in the link itself."""
     soup = BeautifulSoup(page, "html.parser")
     found: list[tuple[int, int, str]] = []
     for anchor in soup.find_all("a", href=True):
-        url = urljoin(where, str(anchor["href"]).strip())
-        parts = urlsplit(url)
-        match = re.search(s.CSV_LINK, parts.path, flags=re.IGNORECASE)
-        if not match or parts.hostname not in s.FOLLOWED_HOSTS or parts.scheme not in ("http", "https"):
+        url = s.SITE.follow(urljoin(where, str(anchor["href"]).strip()))
+        match = re.search(s.CSV_LINK, urlsplit(url).path, flags=re.IGNORECASE) if url else None
+        if not match or url is None:
             continue
         month = MONTHS.get(match["month"].casefold())
         if month is not None:
-            https = parts._replace(scheme="https", netloc=parts.hostname or "").geturl()
-            found.append((int(match["year"]), month, https))
+            found.append((int(match["year"]), month, url))
     if not found:
         raise PageStructureChanged(
             f"Purple Book downloads page {where} links no monthly CSV "
-            f"(…/<YYYY>/purplebook-search-<month>-data-download.csv on {', '.join(sorted(s.FOLLOWED_HOSTS))})"
+            f"(…/<YYYY>/purplebook-search-<month>-data-download.csv on {', '.join(s.SITE.hosts())})"
         )
     return max(found)[2]
 
@@ -60,19 +53,36 @@ def fetch_latest(
     since: str | None,
     on_page: ProgressCallback | None = None,
 ) -> FetchResult:
-    """The downloads page, then the latest month's CSV: each file is the whole list (`since` is moot)."""
-    page = client.get(s.DOWNLOADS_URL)
-    landing.write(page.content, url=s.DOWNLOADS_URL, params=None, status=page.status_code, suffix=".html")
-    url = latest_csv_link(page.content, s.DOWNLOADS_URL)
+    """The downloads page, then the latest month's CSV: each file is the whole list (`since` is moot).
+
+    A CSV handed in at data/inbox/fda_purplebook/ is landed instead (the way round FDA's bot block).
+    """
+    return fetch_or_hand_in(
+        s.SITE.source,
+        "FDA's site",
+        frozenset({".csv"}),
+        landing,
+        on_page,
+        lambda: _fetch(client, landing, on_page),
+    )
+
+
+def _fetch(client: PoliteClient, landing: RawLanding, on_page: ProgressCallback | None) -> FetchResult:
+    downloads = s.SITE.url(s.DOWNLOADS_PATH)
+    page = client.get(downloads, expect="html")
+    landing.write(page.content, url=downloads, params=None, status=page.status_code, suffix=".html")
+    url = latest_csv_link(page.content, downloads)
     if on_page:
         on_page(1, 2)
-    response = client.get(url)
-    kept = landing.write(response.content, url=url, params=None, status=response.status_code, suffix=".csv")
-    if looks_like_html(response.content):
+    try:
+        response = client.get(url, expect="text")
+    except PageStructureChanged as error:
+        kept = landing.write(getattr(error, "body", b""), url=url, params=None, status=200, suffix=".csv")
         raise PageStructureChanged(
-            f"Purple Book CSV {url} answered with an HTML page, not a CSV (FDA's reply for a month it has "
-            f"not published); kept as {kept}"
-        )
+            f"Purple Book CSV {url} answered with an HTML page or nothing, not a CSV, on every try (FDA's "
+            f"reply for a month it has not published); kept as {kept}. {error.args[0]}"
+        ) from error
+    landing.write(response.content, url=url, params=None, status=response.status_code, suffix=".csv")
     if on_page:
         on_page(1, 2)
     return FetchResult(pages=landing.pages, rows=0, reported_total=None)

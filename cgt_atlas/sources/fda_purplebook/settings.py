@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-DOWNLOADS_URL = "https://purplebooksearch.fda.gov/downloads"
-# Monthly files are linked from the downloads page; only these hosts are followed, over https.
+from cgt_atlas.settings import Site
+
+# Monthly files are linked from the downloads page; only these hosts are followed, over https (or
+# on the server CGT_ATLAS_FDA_PURPLEBOOK_BASE_URL names, which then stands in for both).
 FOLLOWED_HOSTS = frozenset({"www.accessdata.fda.gov", "purplebooksearch.fda.gov"})
+SITE = Site("fda_purplebook", "https://purplebooksearch.fda.gov", FOLLOWED_HOSTS)
+DOWNLOADS_PATH = "/downloads"
+DOWNLOADS_URL = SITE.origin + DOWNLOADS_PATH
 # `.../PurpleBook/2024/purplebook-search-January-data-download.csv` (the month's case varies by year),
 # or the older `.../files/2024/purplebook-search-january-data-download.csv`.
 CSV_LINK = r"/(?P<year>\d{4})/purplebook-search-(?P<month>[A-Za-z]+)-data-download\.csv$"

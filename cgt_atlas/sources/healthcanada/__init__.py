@@ -53,9 +53,9 @@ def fetch(
     that exist (`_dr` and `_ia` may be withdrawn; their 404 is not a failure)."""
     variants = [*s.REQUIRED_ZIPS, *s.OPTIONAL_ZIPS]
     for done, variant in enumerate(variants, start=1):
-        url = s.zip_url(variant)
+        url = s.fetch_url(variant)
         try:
-            response = client.get(url)
+            response = client.get(url, expect="zip")
         except SourceHttpError as error:
             if variant in s.OPTIONAL_ZIPS and error.status == 404:
                 continue

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import re
 
-BASE_URL = "https://www.canada.ca/content/dam/hc-sc/documents/services/drug-product-database/"
+from cgt_atlas.settings import Site
+
+SITE = Site("healthcanada", "https://www.canada.ca")
+FOLDER_PATH = "/content/dam/hc-sc/documents/services/drug-product-database/"
+BASE_URL = SITE.origin + FOLDER_PATH
 
 # Extract variant (the suffix its members carry) -> zip name. Marketed and approved-not-marketed are
 # required; dormant and cancelled ("inactive") may be absent, and a 404 for them is not an error.
@@ -17,7 +21,13 @@ VARIANT_LABELS = {"": "marketed", "_ap": "approved", "_dr": "dormant", "_ia": "i
 
 
 def zip_url(variant: str) -> str:
+    """The public URL of an extract (what a record cites)."""
     return BASE_URL + {**REQUIRED_ZIPS, **OPTIONAL_ZIPS}[variant]
+
+
+def fetch_url(variant: str) -> str:
+    """Where a run downloads an extract: the public URL, or on CGT_ATLAS_HEALTHCANADA_BASE_URL."""
+    return SITE.url(FOLDER_PATH + {**REQUIRED_ZIPS, **OPTIONAL_ZIPS}[variant])
 
 
 # Members read, by name stem, with their layouts (no header row; positions as in the DPD read-me).

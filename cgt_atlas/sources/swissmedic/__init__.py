@@ -42,12 +42,13 @@ def fetch(
     on_page: ProgressCallback | None = None,
 ) -> FetchResult:
     """The list page names this month's workbook; download it whole (`since` is moot: one file)."""
-    page = client.get(s.LIST_PAGE_URL)
-    landing.write(page.content, url=s.LIST_PAGE_URL, params=None, status=page.status_code, suffix=".html")
-    url = packages_link(page.content, s.LIST_PAGE_URL)
+    list_page = s.SWISSMEDIC.url(s.LIST_PAGE_PATH)
+    page = client.get(list_page, expect="html")
+    landing.write(page.content, url=list_page, params=None, status=page.status_code, suffix=".html")
+    url = packages_link(page.content, list_page)
     if on_page:
         on_page(1, 2)
-    workbook = client.get(url)
+    workbook = client.get(url, expect="zip")
     landing.write(workbook.content, url=url, params=None, status=workbook.status_code, suffix=".xlsx")
     if on_page:
         on_page(1, 2)

@@ -6,7 +6,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import openpyxl
 from bs4 import BeautifulSoup
@@ -23,13 +23,13 @@ def packages_link(html: bytes, page_url: str) -> str:
     for href in hrefs:
         if re.search(s.PACKAGES_LINK, href, re.IGNORECASE):
             url = urljoin(page_url, href)
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or parts.hostname not in s.FOLLOWED_HOSTS:
+            followed = s.SWISSMEDIC.follow(url)
+            if followed is None:
                 raise PageStructureChanged(
                     f"Swissmedic list page {page_url}: the packages link leads off Swissmedic's site, "
                     f"to {url}"
                 )
-            return parts._replace(scheme="https", netloc=parts.hostname or "").geturl()
+            return followed
     workbooks = [href for href in hrefs if ".xlsx" in href.casefold()][:10]
     raise PageStructureChanged(
         f"Swissmedic list page {page_url} has no link matching {s.PACKAGES_LINK!r} "

@@ -5,12 +5,15 @@ See ../shared/samples/swissmedic/CONTRACT.md.
 
 from __future__ import annotations
 
-SITE = "https://www.swissmedic.ch"
-LIST_PAGE_URL = f"{SITE}/swissmedic/de/home/services/listen_neu.html"
+from cgt_atlas.settings import Site
+
+SWISSMEDIC = Site("swissmedic", "https://www.swissmedic.ch")
+SITE = SWISSMEDIC.origin
+LIST_PAGE_PATH = "/swissmedic/de/home/services/listen_neu.html"
+LIST_PAGE_URL = SITE + LIST_PAGE_PATH
 # The packages list of human medicines (HAM), not the veterinary one (TAM): its link on the list page
 # carries this name in its path whatever the file is called that month.
 PACKAGES_LINK = r"zugelassene_packungen_(?:ham|human)\b[^\"']*\.xlsx"
-FOLLOWED_HOSTS = frozenset({"www.swissmedic.ch"})
 HEADER_SCAN_ROWS = 30  # the header sat on row 6; scan well past it
 
 # Header cells are bilingual ("Zulassungs-nummer\n\nNuméro d'autorisation"): a column is found by the
