@@ -553,6 +553,7 @@ def serve(
       cgt-atlas serve --cron "30 2 * * 1"   every Monday at 02:30 UTC
       cgt-atlas serve --db /srv/atlas.duckdb --export-dir /srv/exports
     """
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")  # each run's summary, in the served process's log
     from cgt_atlas.scheduling import check_prefect_server
     from cgt_atlas.sources import SOURCES
 

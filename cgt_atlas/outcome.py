@@ -80,13 +80,13 @@ class RefreshOutcome:
 
     def message(self) -> str:
         """The notification's body: each failing source with its error and next step."""
-        lines = [self.headline(), ""]
+        lines = [self.headline()]
         for failure in self.failures:
             lines.append(f"- {failure['source']} ({failure['status']}): {failure['error']}")
             lines.append(f"  next: {failure['next_step']}")
         if self.changed:
-            lines += ["", f"loaded: {', '.join(sorted(self.changed))}"]
-        lines += ["", f"host: {socket.gethostname()}; details: cgt-atlas status"]
+            lines.append(f"loaded: {', '.join(sorted(self.changed))}")
+        lines.append(f"host: {socket.gethostname()}; details: cgt-atlas status")
         return "\n".join(lines)
 
 
