@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from cgt_atlas.errors import EXIT_FAILED, AtlasError, ConfigError, Terminated
+from cgt_atlas.interrupts import SIGNALS_RECEIVED, interrupted
 from cgt_atlas.output import OutputFormat, emit, emit_sections
 from cgt_atlas.settings import default_db_path
 
@@ -59,9 +60,6 @@ def _verbose() -> bool:
     return bool(context and context.meta.get(VERBOSE_KEY))
 
 
-SIGNALS_RECEIVED: list[int] = []
-"""Signals main()'s handler took. DuckDB turns the exception a signal raises mid-query into its
-own "Query interrupted" error, so the signal, not the exception's type, says we were interrupted."""
 
 
 def _interrupted(signum: int, command: str | None) -> NoReturn:
@@ -109,7 +107,7 @@ class AtlasGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except BaseException as error:
-            if SIGNALS_RECEIVED or isinstance(error, KeyboardInterrupt):
+            if interrupted(error):
                 # before click turns a KeyboardInterrupt into "Aborted!" and exit 1
                 signum = SIGNALS_RECEIVED[0] if SIGNALS_RECEIVED else signal.SIGINT
                 _interrupted(signum, ctx.invoked_subcommand)
@@ -260,7 +258,8 @@ def refresh(
                 finally:
                     bars.stop()
     except Exception as error:  # the run failed as a whole: the warehouse is unchanged; say so to the watcher
-        _warn(notify(*failed_run_message(error)))
+        if not interrupted(error):  # a stop asked for is no failure to report
+            _warn(notify(*failed_run_message(error)))
         raise
     outcome = RefreshOutcome.from_flow(result)
     _print_outcome(outcome, verbose)

@@ -20,6 +20,7 @@ from prefect import flow, task  # noqa: E402
 
 from cgt_atlas import pipeline  # noqa: E402
 from cgt_atlas.errors import is_transient  # noqa: E402
+from cgt_atlas.interrupts import interrupted  # noqa: E402
 from cgt_atlas.landing import new_run_id  # noqa: E402
 from cgt_atlas.progress import reporter  # noqa: E402
 from cgt_atlas.sources import SOURCES, get_source  # noqa: E402
@@ -105,6 +106,8 @@ def refresh(
             try:
                 run = ingest_source(name, run_id, replay_dir, full, db_path)
             except Exception as error:  # this source fails alone; Ctrl-C and SIGTERM still stop the run
+                if interrupted(error):  # a signal, reported mid-query as an ordinary error
+                    raise
                 failure = SourceFailure.from_error(
                     error,
                     run_id=run_id,

@@ -374,3 +374,57 @@ def test_prefect_start_up_defaults_keep_what_the_user_set(
         check=True,
     )
     assert shown.stdout.strip() == heartbeat
+
+
+STUCK_IN_DUCKDB = """
+import sys
+import duckdb
+import cgt_atlas.pipeline, warehouse.load
+PHASE = sys.argv[1]
+def stuck(*args, **kwargs):
+    print("stuck", flush=True)
+    duckdb.sql("SELECT count(*) FROM range(100000000000) t(x) WHERE x % 7 = 3").fetchall()
+if PHASE == "staging":
+    cgt_atlas.pipeline.stage_one_chunk = stuck
+else:
+    warehouse.load.merge_run = stuck
+from cgt_atlas.cli import main
+sys.argv = ["cgt-atlas", "refresh", "--replay", sys.argv[2], "--db", sys.argv[3], "--source", "ctgov"]
+main()
+"""
+
+
+@pytest.mark.parametrize("phase", ["staging", "load"])
+def test_sigterm_inside_a_duckdb_query_stops_the_run_with_143_and_changes_nothing(
+    tmp_path: Path, phase: str
+) -> None:
+    """DuckDB reports a signal mid-query as "Query interrupted", and in a flow run Prefect's own SIGTERM
+    handler replaces ours: neither may pass for one source's failure, letting the run go on."""
+    db = tmp_path / "atlas.duckdb"
+    replay = edge_replay(tmp_path)
+    ingest(replay, db)
+    before = counts(db, *WAREHOUSE_TABLES)
+    run = subprocess.Popen(
+        [sys.executable, "-c", STUCK_IN_DUCKDB, phase, str(replay), str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "CGT_ATLAS_DATA": str(tmp_path / "data")},
+    )
+    try:
+        assert run.stdout is not None
+        lines = []
+        for line in run.stdout:
+            lines.append(line)
+            if line.strip() == "stuck":
+                break
+        time.sleep(0.5)
+        run.send_signal(signal.SIGTERM)
+        output = "".join(lines) + run.communicate(timeout=60)[0]
+    finally:
+        run.kill()
+    assert run.returncode == 128 + signal.SIGTERM, output
+    assert "error: interrupted (SIGTERM); the warehouse is unchanged" in output
+    assert "failed, its last good data kept" not in output and "Traceback" not in output
+    assert counts(db, *WAREHOUSE_TABLES) == before
+    assert leftovers(db) == []
