@@ -60,8 +60,10 @@ def _site(
         "role": role,
         "city": "Springfield",
         "country_code": "US",
+        "supplies": "",
         "source_url": GOOD_URL,
         "note": "the page says so",
+        "quote": "The page says so.",
         "as_of": "2024",
     } | kw
     return [row[column] for column in HEADER]
@@ -98,6 +100,7 @@ def test_a_bad_seed_row_is_refused_with_the_rule_it_broke(tmp_path: Path) -> Non
             _site("ODDROLE", role="packaging"),
             _site("NOSITE", site=""),
             _site("BADYEAR", as_of="last year"),
+            _site("BADMARKET", supplies="Europe"),
             _site("TWICE"),
             _site("twice ", site="plant a"),
         ],
@@ -118,6 +121,7 @@ def test_a_bad_seed_row_is_refused_with_the_rule_it_broke(tmp_path: Path) -> Non
         ("ODDROLE", "role:isin"),
         ("NOSITE", "site_name:not_nullable"),
         ("BADYEAR", "as_of:str_matches"),
+        ("BADMARKET", "supplies:str_matches"),
         ("TWICE", "CuratedManufacturingSite:one_row_per_product_site_role"),
         ("twice", "CuratedManufacturingSite:one_row_per_product_site_role"),
     } <= refused

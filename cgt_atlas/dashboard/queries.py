@@ -203,9 +203,10 @@ def regulatory_lag(db: Path) -> list[dict]:
 def supply_routes(db: Path) -> list[dict]:
     return _rows(
         db,
-        """select approval_region, coalesce(manufacturing_region, 'no site known') as manufacturing_region,
+        """select approval_region, coalesce(manufacturing_region, 'not stated') as manufacturing_region,
                   case when manufacturing_region is not null then is_cross_region end as is_cross_region,
-                  products, per_patient_products, product_names
+                  products, current_products, ended_products, stated_products, implied_products,
+                  per_patient_products, product_names
            from mart_supply_routes order by products desc, approval_region""",
     )
 
