@@ -318,8 +318,9 @@ def build_report(db_path: Path) -> str:
             """,
         )
         registered_sites = con.sql(
-            "SELECT coalesce(sum(registered_cgt_org_sites), 0)::INT FROM mart_manufacturing_sites"
-        ).fetchall()[0][0]
+            "SELECT coalesce(sum(registered_cgt_sites), 0)::INT, coalesce(sum(registered_left_out), 0)::INT, "
+            "coalesce(sum(registered_cgt_org_sites), 0)::INT FROM mart_manufacturing_sites"
+        ).fetchall()[0]
         routes = _rows(
             con,
             """
@@ -521,9 +522,10 @@ def build_report(db_path: Path) -> str:
             "countries counts in both); 'made per patient': autologous products, one batch per patient "
             "(product_manufacturing). "
             + (
-                f"{registered_sites:,} FDA-registered establishments of CGT-active organisations are listed "
-                "in the mart besides; they show footprint, not CGT capacity."
-                if registered_sites
+                f"FDA registrations kept to CGT (at a curated CGT site of the same operator): "
+                f"{registered_sites[0]:,}; they are registrations, not capacity. Left out: {registered_sites[1]:,} "
+                "registrations of CGT-active firms' general pharma, logistics and lab sites."
+                if registered_sites[2]
                 else "FDA's establishment registrations are not loaded in this warehouse (source "
                 "fda_establishments), so only curated sites are shown."
             ),

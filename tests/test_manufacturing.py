@@ -314,3 +314,32 @@ def test_manufacturing_sites_mart_on_the_replay(replay_db: Path) -> None:
         "WHERE confidence = 'sure' AND counts_as_cgt_site AND is_best_match",
     )[0][0]
     assert registered[0] == sure  # every counted establishment is on its country's row, once
+
+
+def test_registered_establishments_are_kept_to_cgt_and_say_what_they_leave_out(replay_db: Path) -> None:
+    kept = query(
+        replay_db,
+        "SELECT firm_name, cgt_basis, operations FROM establishment_matches WHERE is_cgt_registration "
+        "AND is_best_match",
+    )
+    assert kept and all(basis == "curated CGT site" for _, basis, _ in kept)
+    firms = " | ".join(firm.upper() for firm, _, _ in kept)
+    # general pharma plants of CGT-active firms are not CGT registrations (issue 20)
+    assert "PHARMACIA HEPAR" not in firms and "IPR PHARMACEUTICALS" not in firms and "SCHENKER" not in firms
+    assert all("PARTICLE SIZE REDUCTION" not in operations for _, _, operations in kept)
+    # each kept registration is in a city where a curated CGT site of its operator is
+    unplaced = query(
+        replay_db,
+        "SELECT count(*) FROM establishment_matches AS m JOIN establishments AS e USING (establishment_id) "
+        "WHERE m.is_cgt_registration AND NOT EXISTS (SELECT 1 FROM manufacturing_sites AS s "
+        "WHERE s.country_code = e.country_code AND s.city IS NOT NULL "
+        "AND lower(e.address) LIKE '%' || lower(s.city) || '%')",
+    )
+    assert unplaced == [(0,)]
+    rows = query(
+        replay_db,
+        "SELECT sum(registered_cgt_org_sites), sum(registered_cgt_sites), sum(registered_left_out), "
+        "max(registered_cgt_sites) FILTER (WHERE country_code = 'IE') FROM mart_manufacturing_sites",
+    )[0]
+    assert rows[1] < rows[0] and rows[0] == rows[1] + rows[2]
+    assert rows[3] == 0  # Ireland's registrations are all general pharma plants of CGT-active firms

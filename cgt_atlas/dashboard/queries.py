@@ -215,6 +215,6 @@ def manufacturing_sites(db: Path) -> list[dict]:
     return _rows(
         db,
         """select region, country, commercial_sites, sites_cell_processing, sites_vector_manufacture,
-                  products_made, registered_cgt_org_sites, product_names
-           from mart_manufacturing_sites order by commercial_sites desc, registered_cgt_org_sites desc""",
+                  products_made, registered_cgt_sites, registered_left_out, product_names
+           from mart_manufacturing_sites order by commercial_sites desc, registered_cgt_sites desc""",
     )
