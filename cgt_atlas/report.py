@@ -524,7 +524,8 @@ def build_report(db_path: Path) -> str:
             + (
                 f"FDA registrations kept to CGT (at a curated CGT site of the same operator): "
                 f"{registered_sites[0]:,}; they are registrations, not capacity. "
-                f"Left out: {registered_sites[1]:,} registrations of CGT-active firms' general pharma, logistics and lab sites."
+                f"Left out: {registered_sites[1]:,} registrations of CGT-active firms' general pharma, "
+                "logistics and lab sites."
                 if registered_sites[2]
                 else "FDA's establishment registrations are not loaded in this warehouse (source "
                 "fda_establishments), so only curated sites are shown."
