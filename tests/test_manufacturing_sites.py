@@ -243,3 +243,33 @@ def test_kymriah_and_yescarta_each_have_a_us_site(replay_warehouse: Path, brand:
         """,
     )
     assert us_sites, f"{brand} has no US manufacturing site"
+
+
+def test_sites_cover_most_approved_products_and_measure_the_gap(replay_warehouse: Path) -> None:
+    """Issue 20 asks for 90% of approved CGT products; this pins the figure reached (49 of 71 on the replay, the
+    gap documented in docs/manufacturing.md) so that a seed edit that loses coverage fails."""
+    covered, total = query(
+        replay_warehouse,
+        "SELECT count(DISTINCT s.product_id), count(DISTINCT p.product_id) FROM products AS p "
+        "LEFT JOIN manufacturing_sites AS s USING (product_id) WHERE p.is_cgt",
+    )[0]
+    assert total > 0 and covered / total >= 0.65
+
+
+def test_kites_eu_site_is_in_hoofddorp_and_kymriah_is_made_in_leipzig(replay_warehouse: Path) -> None:
+    cities = dict(
+        query(
+            replay_warehouse,
+            "SELECT brand_name || ':' || country_code, string_agg(DISTINCT city, ',' ORDER BY city) "
+            "FROM manufacturing_sites WHERE brand_name IN ('YESCARTA', 'KYMRIAH') GROUP BY 1",
+        )
+    )
+    assert cities["YESCARTA:NL"] == "Hoofddorp"
+    assert "Leipzig" in cities["KYMRIAH:DE"]
+
+
+def test_a_quote_is_a_sentence_of_its_page_never_a_placeholder() -> None:
+    quoted = [row for row in _seed_rows() if row["quote"]]
+    assert len(quoted) >= 15
+    for row in quoted:
+        assert len(row["quote"]) >= 40 and row["quote"] != row["note"], row["site_name"]
