@@ -246,8 +246,8 @@ def test_kymriah_and_yescarta_each_have_a_us_site(replay_warehouse: Path, brand:
 
 
 def test_sites_cover_most_approved_products_and_measure_the_gap(replay_warehouse: Path) -> None:
-    """Issue 20 asks for 90% of approved CGT products; this pins the figure reached (49 of 71 on the replay, the
-    gap documented in docs/manufacturing.md) so that a seed edit that loses coverage fails."""
+    """Issue 20 asks for 90% of approved CGT products; this pins the figure reached (49 of 71 on the replay,
+    the gap documented in docs/manufacturing.md) so that a seed edit that loses coverage fails."""
     covered, total = query(
         replay_warehouse,
         "SELECT count(DISTINCT s.product_id), count(DISTINCT p.product_id) FROM products AS p "
