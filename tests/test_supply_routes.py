@@ -75,6 +75,24 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
             "'https://example.org/s', 'the page says so', 'The page says so.', '2024')",
             [f"{index:012d}", brand, substance, site, role, country, supplies],
         )
+    # two CAR-T trials: one sponsored by the sites' operator, one by a hospital that runs no known site
+    for trial_id, sponsor in (("NCT92000001", "Maker Therapeutics Inc."), ("NCT92000002", "City Hospital")):
+        connection.execute(
+            "INSERT INTO trials (trial_id, registry, source, title, start_date, enrollment, overall_status, "
+            "last_update_date, lead_sponsor) VALUES (?, 'ctgov', 'ctgov', "
+            "'Study of autologous CD19 CAR-T cells', '2024-01', 20, 'RECRUITING', '2025-01-01', ?)",
+            [trial_id, sponsor],
+        )
+        connection.execute(
+            "INSERT INTO trial_interventions (trial_id, intervention_index, name) "
+            "VALUES (?, 1, 'Autologous CD19 CAR-T cells')",
+            [trial_id],
+        )
+        connection.execute(
+            "INSERT INTO trial_sites (trial_id, site_index, facility, country_code, region) "
+            "VALUES (?, 1, 'site', 'FR', 'Europe')",
+            [trial_id],
+        )
     build_models(connection)
     yield connection
     connection.close()
@@ -156,3 +174,21 @@ def test_a_product_no_site_is_stated_to_supply_is_counted_as_not_stated(
     assert all("ABECMA" in row[3].upper() for row in rows)
     every = con.sql("SELECT count(DISTINCT (product_id, market)) FROM product_supply_routes").fetchall()[0][0]
     assert every == 8  # every product x market is on the table, routed or not
+
+
+def test_a_trial_is_placed_where_its_sponsor_makes_things_else_not_known(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = con.sql(
+        "SELECT lead_sponsor, manufacturing_region, basis FROM trial_manufacturing_region "
+        "ORDER BY lead_sponsor, manufacturing_region"
+    ).fetchall()
+    # the operator "Maker" has making sites in the US, Japan, Switzerland and Germany: three regions, each
+    # stated as an estimate with its basis; the trial's own sites (France) say nothing about where it is made
+    assert rows == [
+        ("City Hospital", None, "not known"),
+        ("Maker Therapeutics Inc.", "Asia-Pacific", "sponsor's own site"),
+        ("Maker Therapeutics Inc.", "Europe", "sponsor's own site"),
+        ("Maker Therapeutics Inc.", "North America", "sponsor's own site"),
+    ]
+    assert con.sql("SELECT bool_and(is_estimate) FROM trial_manufacturing_region").fetchall() == [(True,)]
