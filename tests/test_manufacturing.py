@@ -203,9 +203,9 @@ def test_not_yet_recruiting_trials_are_planned_demand_counted_apart(con: duckdb.
         "WHERE region = 'Middle East & Africa' ORDER BY year"
     ).fetchall()
     assert rows == [
-        (2026, 0, 0, None, 1, 10.0, False),
-        (2027, 0, 0, None, 1, 10.0, True),
-        (2028, 0, 0, None, 1, 10.0, True),
+        (2026, 0, 0, 0, 1, 10.0, False),
+        (2027, 0, 0, 0, 1, 10.0, True),
+        (2028, 0, 0, 0, 1, 10.0, True),
     ]
 
 

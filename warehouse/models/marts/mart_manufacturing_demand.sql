@@ -109,10 +109,13 @@ SELECT
     count(DISTINCT cluster_id) FILTER (WHERE NOT is_not_yet_recruiting) AS trials_active,
     coalesce(round(sum(enrollment * site_share) FILTER (WHERE NOT is_not_yet_recruiting), 1), 0)
         AS planned_patients,
-    round(sum(enrollment * site_share / active_years) FILTER (WHERE NOT is_not_yet_recruiting), 1)
-        AS patients_per_year,
-    CASE WHEN is_per_patient_model(trial_years.manufacturing_model)
-        THEN round(sum(enrollment * site_share / active_years) FILTER (WHERE NOT is_not_yet_recruiting), 1)
+    -- 0, not NULL, on a dated row whose trials are all not yet recruiting; NULL only on the undated row
+    CASE WHEN trial_years.year IS NOT NULL THEN coalesce(round(
+        sum(enrollment * site_share / active_years) FILTER (WHERE NOT is_not_yet_recruiting), 1), 0)
+    END AS patients_per_year,
+    CASE WHEN is_per_patient_model(trial_years.manufacturing_model) AND trial_years.year IS NOT NULL
+        THEN coalesce(round(
+            sum(enrollment * site_share / active_years) FILTER (WHERE NOT is_not_yet_recruiting), 1), 0)
     END AS patient_batches_per_year,
     count(DISTINCT cluster_id) FILTER (WHERE enrollment IS NULL AND NOT is_not_yet_recruiting)
         AS trials_without_enrollment,

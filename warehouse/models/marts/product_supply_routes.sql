@@ -63,7 +63,8 @@ sites AS (
         min(country_code) AS country_code, min(region) AS region,
         list(DISTINCT "role" ORDER BY "role") AS roles,
         list(DISTINCT market ORDER BY market) FILTER (WHERE market IS NOT NULL) AS stated_markets,
-        list(DISTINCT market_of(country_code)) FILTER (WHERE "role" = 'batch_release') AS release_markets,
+        list(DISTINCT market_of(country_code) ORDER BY market_of(country_code))
+            FILTER (WHERE "role" = 'batch_release') AS release_markets,
         string_agg(DISTINCT source_url, ' ' ORDER BY source_url) AS source_url
     FROM (
         SELECT *, unnest(string_split(coalesce(supplies, ''), ' ')) AS token FROM manufacturing_sites
