@@ -367,25 +367,38 @@ def build_report(db_path: Path) -> str:
             """,
         )
         registered_sites = con.sql(
-            "SELECT coalesce(sum(registered_cgt_org_sites), 0)::INT FROM mart_manufacturing_sites"
-        ).fetchall()[0][0]
+            "SELECT coalesce(sum(registered_cgt_sites), 0)::INT, coalesce(sum(registered_left_out), 0)::INT, "
+            "coalesce(sum(registered_cgt_org_sites), 0)::INT FROM mart_manufacturing_sites"
+        ).fetchall()[0]
         routes = _rows(
             con,
             """
             SELECT approval_region AS "approved in",
-                coalesce(manufacturing_region, 'site not known') AS "made in", products
-            FROM mart_supply_routes ORDER BY ALL
+                coalesce(manufacturing_region, 'not stated') AS "made in", current_products AS products
+            FROM mart_supply_routes WHERE current_products > 0 ORDER BY ALL
             """,
         )
         demand = _rows(
             con,
             f"""
             SELECT year, coalesce(region, 'no site listed') AS region,
-                round(sum(patients_per_year))::INT AS patients
+                coalesce(round(sum(patients_per_year)), 0)::INT AS patients
             FROM mart_manufacturing_demand
             WHERE year BETWEEN {FIRST_CHART_YEAR} AND as_of_year GROUP BY ALL ORDER BY ALL
             """,
         )
+        demand_as_of = con.sql(
+            """
+            SELECT max(as_of_year), max(as_of_date),
+                coalesce(max(planned_trials), 0)::INT, coalesce(max(planned_patients), 0)::INT
+            FROM (
+                SELECT year, min(as_of_year) AS as_of_year, min(as_of_date) AS as_of_date,
+                    sum(trials_not_yet_recruiting) AS planned_trials,
+                    round(sum(not_yet_recruiting_patients_per_year)) AS planned_patients
+                FROM mart_manufacturing_demand GROUP BY year
+            )
+            """
+        ).fetchall()[0]
         totals = con.sql(
             f"""
             SELECT count(DISTINCT cluster_id), count(DISTINCT cluster_id) FILTER (WHERE is_active),
@@ -564,9 +577,11 @@ def build_report(db_path: Path) -> str:
             "countries counts in both); 'made per patient': autologous products, one batch per patient "
             "(product_manufacturing). "
             + (
-                f"{registered_sites:,} FDA-registered establishments of CGT-active organisations are listed "
-                "in the mart besides; they show footprint, not CGT capacity."
-                if registered_sites
+                f"FDA registrations kept to CGT (at a curated CGT site of the same operator): "
+                f"{registered_sites[0]:,}; they are registrations, not capacity. "
+                f"Left out: {registered_sites[1]:,} registrations of CGT-active firms' general pharma, "
+                "logistics and lab sites."
+                if registered_sites[2]
                 else "FDA's establishment registrations are not loaded in this warehouse (source "
                 "fda_establishments), so only curated sites are shown."
             ),
@@ -583,8 +598,10 @@ def build_report(db_path: Path) -> str:
                 "made in",
                 REGION_COLOURS,
             ),
-            "mart_supply_routes: a product made in two regions counts on both routes; 'site not known': no "
-            "manufacturing site of the product is on record.",
+            "mart_supply_routes: only routes a document states, or a site's role implies (an EU batch-"
+            "release site supplies the EU), with a current authorisation (withdrawn or expired ones end "
+            "their routes); a product made in two regions counts on both. 'not stated': no known site is "
+            "stated to supply the region, whether or not the product has sites elsewhere.",
         ),
         _figure(
             "manufacturing-demand",
@@ -598,7 +615,15 @@ def build_report(db_path: Path) -> str:
                 REGION_COLOURS,
             ),
             "An estimate, not batches made: enrolment spread over each trial's active years and split by its "
-            "sites (mart_manufacturing_demand, docs/manufacturing.md); years up to the data's as-of year.",
+            "sites (mart_manufacturing_demand, docs/manufacturing.md); years up to the data's as-of year"
+            + (
+                f" ({demand_as_of[0]}, partial: registries up to {demand_as_of[1]})"
+                if demand_as_of[0]
+                else ""
+            )
+            + ". A trial ends at its completion date; only a recruiting one runs to the as-of year. "
+            "Not-yet-recruiting trials are planned demand, not drawn: at their peak year, "
+            f"{demand_as_of[2]:,} trial-regions with {demand_as_of[3]:,} planned patients a year.",
         ),
         "<footer>Definitions: docs/data-contract.md and docs/classifier.md. Charts: Vega-Lite rendered to "
         "static SVG.</footer>",

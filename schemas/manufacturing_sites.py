@@ -25,6 +25,9 @@ ROLES = [
 """What the site does for the product, as its page says (definitions: docs/data-contract.md).
 `manufacture` is for a page that says the site makes the product without naming the step."""
 SEED_ID = r"^manufacturing_sites:seed$"
+MARKETS = r"^(global|[A-Z]{2}( [A-Z]{2})*)$"
+"""`supplies`: the markets a page says the site supplies, as agency jurisdictions (EU for the EU/EEA, else ISO
+3166-1 alpha-2), space-separated; `global` when the page says it makes the world's supply."""
 YEAR = r"^(19|20)\d\d$"
 
 
@@ -63,11 +66,25 @@ class CuratedManufacturingSite(pa.DataFrameModel):
     role: str = pa.Field(isin=ROLES, description="one of the roles above (`ROLES`)")
     city: str = pa.Field(nullable=True, description="NULL when the page gives only the country")
     country_code: str = pa.Field(isin=COUNTRY_CODES, description="ISO 3166-1 alpha-2; must be in `countries`")
+    supplies: str = pa.Field(
+        nullable=True,
+        str_matches=MARKETS,
+        description="the markets the page says this site supplies, space-separated jurisdictions (`EU` for "
+        "the EU/EEA, else the country code; `global` for the world's supply); NULL: the page "
+        "does not say, and `product_supply_routes` says `not stated` unless the site's role "
+        "implies a market",
+    )
     source_url: str = pa.Field(
         str_matches=HTTPS_URL,
         description="an https page stating that this site does this for this product (required)",
     )
     note: str = pa.Field(description="what the page says (required)")
+    quote: str = pa.Field(
+        nullable=True,
+        description="the sentence of the page that states the fact, verbatim (its language), so a reviewer "
+        "can check it without guessing; NULL on rows curated before the column existed (their `note` "
+        "paraphrases)",
+    )
     as_of: str = pa.Field(
         nullable=True,
         str_matches=YEAR,

@@ -95,6 +95,29 @@ RECORDS = [
         "2025-01-01",
         [("US", "North America")],
     ),
+    # Active, not recruiting, no completion date: an assumed 3 years (2018-2020), not stretched to the as-of
+    # year.
+    (
+        "NCT91000008",
+        "Autologous CD19 CAR-T cells",
+        "2018-01",
+        None,
+        60,
+        "ACTIVE_NOT_RECRUITING",
+        "2026-03-01",
+        [("BR", "Latin America")],
+    ),
+    # Not yet recruiting: planned demand, counted apart, never as patients treated.
+    (
+        "NCT91000009",
+        "Autologous BCMA CAR-T cells",
+        "2026-10",
+        "2028-12",
+        30,
+        "NOT_YET_RECRUITING",
+        "2026-04-01",
+        [("IL", "Middle East & Africa")],
+    ),
 ]
 TITLES = {"NCT91000007": "Tocilizumab for Cytokine Release Syndrome After CAR-T Therapy"}
 
@@ -154,18 +177,36 @@ def test_patients_are_allocated_by_site_share_and_spread_over_active_years(
     ]
 
 
-def test_open_ended_active_trial_runs_to_the_as_of_year_with_its_default_counted(
+def test_a_recruiting_trial_without_completion_runs_to_the_as_of_year_only(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     rows = demand(con, "region = 'Asia-Pacific'")
-    # started 2025, no completion date: an assumed three years (2025-2027); the as-of year is 2026
-    assert [row[1] for row in rows] == [2025, 2026, 2027]
-    assert all(row[7] == 1 and row[5] == 10.0 for row in rows)
-    projection = con.sql(
-        "SELECT year, is_projection, as_of_year FROM mart_manufacturing_demand WHERE region = 'Asia-Pacific' "
-        "ORDER BY year"
+    # started 2025, no completion date, recruiting: runs to the as-of year (2026), no further
+    assert [row[1] for row in rows] == [2025, 2026]
+    assert all(row[7] == 1 and row[5] == 10.0 for row in rows)  # 30 over the assumed 3 years
+    flags = con.sql(
+        "SELECT year, is_projection, is_partial_year, as_of_year, as_of_date FROM mart_manufacturing_demand "
+        "WHERE region = 'Asia-Pacific' ORDER BY year"
     ).fetchall()
-    assert projection == [(2025, False, 2026), (2026, False, 2026), (2027, True, 2026)]
+    assert flags == [(2025, False, False, 2026, "2026-05-01"), (2026, False, True, 2026, "2026-05-01")]
+
+
+def test_an_active_status_does_not_stretch_a_trial_to_the_as_of_year(con: duckdb.DuckDBPyConnection) -> None:
+    rows = demand(con, "region = 'Latin America'")
+    assert [(row[1], row[3], row[5]) for row in rows] == [(2018, 1, 20.0), (2019, 1, 20.0), (2020, 1, 20.0)]
+
+
+def test_not_yet_recruiting_trials_are_planned_demand_counted_apart(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.sql(
+        "SELECT year, trials_active, planned_patients, patients_per_year, trials_not_yet_recruiting, "
+        "not_yet_recruiting_patients_per_year, is_projection FROM mart_manufacturing_demand "
+        "WHERE region = 'Middle East & Africa' ORDER BY year"
+    ).fetchall()
+    assert rows == [
+        (2026, 0, 0, 0, 1, 10.0, False),
+        (2027, 0, 0, 0, 1, 10.0, True),
+        (2028, 0, 0, 0, 1, 10.0, True),
+    ]
 
 
 def test_batch_models_have_no_per_patient_batches(con: duckdb.DuckDBPyConnection) -> None:
@@ -219,25 +260,33 @@ def replay_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data / "atlas.duckdb"
 
 
-def test_supply_routes_on_the_replay_cross_regions_and_drop_no_product(replay_db: Path) -> None:
+def test_supply_routes_on_the_replay_are_stated_and_drop_no_product(replay_db: Path) -> None:
     routes = query(
         replay_db,
-        "SELECT approval_region, manufacturing_region, is_cross_region, products FROM mart_supply_routes",
+        "SELECT approval_region, manufacturing_region, is_cross_region, products, product_names "
+        "FROM mart_supply_routes",
     )
-    assert any(cross and products > 0 for _, _, cross, products in routes)
-    # made in North America, approved in Europe: the CAR-Ts made in the US among them
+    assert any(cross and products > 0 for _, _, cross, products, _ in routes)
+    # Kymriah's Kobe and Yescarta's Shanghai sites supply Asia, not Europe (issue 20)
+    europe_from_asia = [r for r in routes if r[0] == "Europe" and r[1] == "Asia-Pacific"]
+    assert not europe_from_asia or not any(name in europe_from_asia[0][4] for name in ("KYMRIAH", "YESCARTA"))
+    # made in North America, stated to supply Europe: Yescarta's El Segundo plant among them
     europe_from_na = [r for r in routes if r[0] == "Europe" and r[1] == "North America"]
-    assert europe_from_na and europe_from_na[0][3] >= 5
-    # every approved product is on at least one route of each region where it is approved
+    assert europe_from_na and "YESCARTA" in europe_from_na[0][4]
+    # every approved product x region is on a route or on the region's 'not stated' row
     approved = query(replay_db, "SELECT count(DISTINCT (product_id, region)) FROM product_first_approvals")[
         0
     ][0]
     on_routes = query(
-        replay_db,
-        "SELECT count(DISTINCT (products.product_id, firsts.region)) FROM product_first_approvals AS firsts "
-        "JOIN product_manufacturing AS products USING (product_id)",
+        replay_db, "SELECT count(DISTINCT (product_id, approval_region)) FROM product_supply_routes"
     )[0][0]
     assert on_routes == approved
+    ended = query(
+        replay_db,
+        "SELECT count(*) FROM product_supply_routes WHERE NOT is_current AND route_basis <> 'not stated' "
+        "AND route_ended_on IS NOT NULL",
+    )[0][0]
+    assert ended >= 1  # EMA's withdrawn authorisations end their routes
 
 
 def test_manufacturing_sites_mart_on_the_replay(replay_db: Path) -> None:
@@ -265,3 +314,32 @@ def test_manufacturing_sites_mart_on_the_replay(replay_db: Path) -> None:
         "WHERE confidence = 'sure' AND counts_as_cgt_site AND is_best_match",
     )[0][0]
     assert registered[0] == sure  # every counted establishment is on its country's row, once
+
+
+def test_registered_establishments_are_kept_to_cgt_and_say_what_they_leave_out(replay_db: Path) -> None:
+    kept = query(
+        replay_db,
+        "SELECT firm_name, cgt_basis, operations FROM establishment_matches WHERE is_cgt_registration "
+        "AND is_best_match",
+    )
+    assert kept and all(basis == "curated CGT site" for _, basis, _ in kept)
+    firms = " | ".join(firm.upper() for firm, _, _ in kept)
+    # general pharma plants of CGT-active firms are not CGT registrations (issue 20)
+    assert "PHARMACIA HEPAR" not in firms and "IPR PHARMACEUTICALS" not in firms and "SCHENKER" not in firms
+    assert all("PARTICLE SIZE REDUCTION" not in operations for _, _, operations in kept)
+    # each kept registration is in a city where a curated CGT site of its operator is
+    unplaced = query(
+        replay_db,
+        "SELECT count(*) FROM establishment_matches AS m JOIN establishments AS e USING (establishment_id) "
+        "WHERE m.is_cgt_registration AND NOT EXISTS (SELECT 1 FROM manufacturing_sites AS s "
+        "WHERE s.country_code = e.country_code AND s.city IS NOT NULL "
+        "AND lower(e.address) LIKE '%' || lower(s.city) || '%')",
+    )
+    assert unplaced == [(0,)]
+    rows = query(
+        replay_db,
+        "SELECT sum(registered_cgt_org_sites), sum(registered_cgt_sites), sum(registered_left_out), "
+        "max(registered_cgt_sites) FILTER (WHERE country_code = 'IE') FROM mart_manufacturing_sites",
+    )[0]
+    assert rows[1] < rows[0] and rows[0] == rows[1] + rows[2]
+    assert rows[3] == 0  # Ireland's registrations are all general pharma plants of CGT-active firms

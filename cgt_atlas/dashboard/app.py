@@ -176,7 +176,8 @@ LABELS = {
     "per_patient_products": "Per-patient products",
     "sites_cell_processing": "Cell processing sites",
     "sites_vector_manufacture": "Vector sites",
-    "registered_cgt_org_sites": "Registered CGT organisation sites",
+    "registered_cgt_sites": "FDA registrations at CGT sites (not capacity)",
+    "registered_left_out": "CGT-active firms' other registrations (left out)",
     "source_url": "Source",
 }
 """Column headings where the column name alone reads badly; others become sentence case."""

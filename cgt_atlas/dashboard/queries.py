@@ -204,9 +204,10 @@ def regulatory_lag(db: Path) -> list[dict]:
 def supply_routes(db: Path) -> list[dict]:
     return _rows(
         db,
-        """select approval_region, coalesce(manufacturing_region, 'no site known') as manufacturing_region,
+        """select approval_region, coalesce(manufacturing_region, 'not stated') as manufacturing_region,
                   case when manufacturing_region is not null then is_cross_region end as is_cross_region,
-                  products, per_patient_products, product_names
+                  products, current_products, ended_products, stated_products, implied_products,
+                  per_patient_products, product_names
            from mart_supply_routes order by products desc, approval_region""",
     )
 
@@ -215,6 +216,6 @@ def manufacturing_sites(db: Path) -> list[dict]:
     return _rows(
         db,
         """select region, country, commercial_sites, sites_cell_processing, sites_vector_manufacture,
-                  products_made, registered_cgt_org_sites, product_names
-           from mart_manufacturing_sites order by commercial_sites desc, registered_cgt_org_sites desc""",
+                  products_made, registered_cgt_sites, registered_left_out, product_names
+           from mart_manufacturing_sites order by commercial_sites desc, registered_cgt_sites desc""",
     )

@@ -19,3 +19,11 @@ CREATE OR REPLACE MACRO manufacturing_model(modality, cell_source) AS CASE
     ELSE 'unknown'
 END;
 CREATE OR REPLACE MACRO is_per_patient_model(model) AS model = 'autologous per-patient';
+-- market_of(country_code): the market a site in that country releases to: 'EU' for the EU/EEA member states
+-- (one EU marketing authorisation covers them all, so an EU batch-release site supplies the EU market), else
+-- the country itself. The codes are the agencies' jurisdictions (seeds/agencies.csv: EU for EMA).
+CREATE OR REPLACE MACRO market_of(country_code) AS CASE
+    WHEN country_code IN ('AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE',
+        'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK', 'IS', 'LI', 'NO') THEN 'EU'
+    ELSE country_code
+END;

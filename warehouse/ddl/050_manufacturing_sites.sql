@@ -23,3 +23,6 @@ CREATE TABLE IF NOT EXISTS curated_manufacturing_sites (
     as_of VARCHAR,
     run_id VARCHAR
 );
+-- Added after the first release (CHANGELOG.md): a warehouse built before gets them here, NULL until the seed reloads.
+ALTER TABLE curated_manufacturing_sites ADD COLUMN IF NOT EXISTS supplies VARCHAR;
+ALTER TABLE curated_manufacturing_sites ADD COLUMN IF NOT EXISTS quote VARCHAR;

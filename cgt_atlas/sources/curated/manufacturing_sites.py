@@ -47,8 +47,10 @@ COLUMNS = (
     "role",
     "city",
     "country_code",
+    "supplies",
     "source_url",
     "note",
+    "quote",
     "as_of",
 )
 
@@ -103,7 +105,8 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
         CREATE OR REPLACE TEMP TABLE seed_rows AS
         SELECT $seed_id AS seed_id, count(*)::INTEGER AS "rows",
             hash(coalesce(to_json(list(struct_pack(site_row_id, brand_name, active_substance, site_name,
-                site_operator, "role", city, country_code, source_url, note, as_of) ORDER BY site_row_id)),
+                site_operator, "role", city, country_code, supplies, source_url, note, quote, as_of)
+                ORDER BY site_row_id)),
                 '[]'), $fingerprint)::UBIGINT AS content_hash,
             $fetch_seq::BIGINT AS fetch_seq
         FROM site_rows

@@ -20,6 +20,15 @@
 -- counts_as_cgt_site: sure and makes or tests. It says the site belongs to an organisation active in
 -- CGT, not that it makes a CGT product: a diversified firm's sites mostly make other drugs
 -- (organisation_sure_sites shows how many sites an organisation has).
+-- is_cgt_registration, cgt_basis: whether the registration itself is CGT, which counts_as_cgt_site does not say
+-- (a CGT-active diversified firm's plants mostly make other drugs: AstraZeneca's Puerto Rico plant, Pharmacia Hepar).
+-- A counted site is kept as CGT only when its operations fit cell or vector manufacture or testing (none of particle
+-- size reduction, PET drug production, medicated feed, transfill, repack, relabel, salvage) and
+--   'curated CGT site'  a curated CGT site (manufacturing_sites) is in the same country, its city is named in the
+--                       establishment's address, and its operator is the establishment's organisation (the operator's
+--                       key names the same organisation, or its first specific word begins the firm or registrant name).
+-- Nothing is kept on the operator alone: FDA's file has no CGT flag, and the warehouse's approvals and trials are
+-- CGT ones only, so a diversified firm's other business cannot be seen (every holder would look CGT-only).
 -- fda_compliance_actions, last_fda_compliance_action: FDA compliance actions (warning letters,
 -- injunctions, seizures) on the site's FEI, of any product type; 0 and NULL when none or no FEI.
 -- Columns:
@@ -38,6 +47,8 @@
 --   evidence: every name of that strongest kind: which field, which spelling of the organisation
 --   organisation_sure_sites: sure establishments of the organisation
 --   counts_as_cgt_site: sure, and makes or tests
+--   cgt_basis: `curated CGT site` (see above); NULL: nothing says the registration is CGT
+--   is_cgt_registration: `counts_as_cgt_site` and a `cgt_basis`: a CGT registration, not a CGT firm's other plant
 --   fda_compliance_actions: compliance actions of any product type on the site's FEI; 0 when none
 --   last_fda_compliance_action: the date of the latest of them; NULL when none
 --   is_best_match: the establishment's strongest pair, then the organisation with most CGT trials and products: count
@@ -166,10 +177,34 @@ site_actions AS (
     WHERE fei_number IS NOT NULL
     GROUP BY fei_number
 ),
+curated_cgt_sites AS (
+    SELECT DISTINCT sites.country_code, lower(sites.city) AS city, organisation_key(sites.site_operator) AS operator_key,
+        string_split(organisation_key(sites.site_operator), ' ')[1] AS operator_word, names.organisation_id
+    FROM manufacturing_sites AS sites
+    LEFT JOIN names ON names.name_key = organisation_key(sites.site_operator)
+    WHERE sites.city IS NOT NULL
+),
+at_curated_site AS (
+    SELECT DISTINCT pairs.establishment_id, pairs.organisation_id
+    FROM pairs
+    JOIN establishments USING (establishment_id)
+    JOIN curated_cgt_sites AS sites
+        ON sites.country_code = establishments.country_code
+        AND regexp_matches(lower(establishments.address), '\b' || regexp_escape(sites.city) || '\b')
+    CROSS JOIN generic_words
+    WHERE sites.organisation_id = pairs.organisation_id
+        OR (NOT list_contains(generic_words.words, sites.operator_word) AND sites.operator_word IN (
+            string_split(organisation_key(establishments.firm_name), ' ')[1],
+            string_split(organisation_key(establishments.registrant_name), ' ')[1]))
+),
 sited AS (
     SELECT pairs.*,
         list_has_any(establishments.operations, ['MANUFACTURE', 'API MANUFACTURE', 'STERILIZE']) AS makes,
-        list_contains(establishments.operations, 'ANALYSIS') AS tests
+        list_contains(establishments.operations, 'ANALYSIS') AS tests,
+        -- operations no cell or vector plant registers (solid doses, PET, feed, gases, repackaging)
+        NOT list_has_any(establishments.operations, ['PARTICLE SIZE REDUCTION',
+            'POSITRON EMISSION TOMOGRAPHY DRUG PRODUCTION', 'MEDICATED ANIMAL FEED MANUFACTURE', 'TRANSFILL',
+            'REPACK', 'RELABEL', 'SALVAGE']) AS operations_fit
     FROM pairs
     JOIN establishments USING (establishment_id)
 )
@@ -196,6 +231,10 @@ SELECT
     count(*) FILTER (WHERE sited.confidence = 'sure') OVER (PARTITION BY sited.organisation_id)
         AS organisation_sure_sites,
     sited.confidence = 'sure' AND coalesce(sited.makes OR sited.tests, false) AS counts_as_cgt_site,
+    CASE WHEN at_curated_site.establishment_id IS NOT NULL AND sited.operations_fit THEN 'curated CGT site' END
+        AS cgt_basis,
+    sited.confidence = 'sure' AND coalesce(sited.makes OR sited.tests, false)
+        AND at_curated_site.establishment_id IS NOT NULL AND sited.operations_fit AS is_cgt_registration,
     coalesce(site_actions.actions, 0) AS fda_compliance_actions,
     site_actions.last_action_date AS last_fda_compliance_action,
     row_number() OVER (
@@ -207,4 +246,5 @@ FROM sited
 JOIN establishments USING (establishment_id)
 JOIN cgt_organisations USING (organisation_id)
 LEFT JOIN site_actions ON site_actions.fei_number = establishments.fei_number
+LEFT JOIN at_curated_site USING (establishment_id, organisation_id)
 ORDER BY sited.organisation_id, sited.establishment_id

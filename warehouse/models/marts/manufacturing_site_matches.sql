@@ -60,7 +60,7 @@ resolved AS (
 )
 SELECT
     site_row_id, brand_name, active_substance, site_name, site_operator, "role", city, country_code,
-    source_url, note, as_of, product_id,
+    supplies, source_url, note, quote, as_of, product_id,
     CASE
         WHEN lookup_status = 'matched' AND row_number() OVER (
             PARTITION BY product_id, lower(site_name), "role"

@@ -21,8 +21,10 @@ SELECT
     matched.city,
     matched.country_code,
     countries.region,
+    matched.supplies,
     matched.source_url,
     matched.note,
+    matched.quote,
     matched.as_of::INTEGER AS as_of,
     matched.site_row_id,
     matched.evidence AS match_evidence

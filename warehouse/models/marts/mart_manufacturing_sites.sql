@@ -7,6 +7,11 @@
 -- source_urls: the pages stating it, in order. registered_cgt_org_sites: FDA-registered establishments of
 -- organisations that sponsor CGT trials or hold CGT licences (registered_manufacture / registered_testing by the
 -- operations they register); they belong to a CGT-active organisation, which does not mean they make a CGT product.
+-- registered_cgt_sites: of those, the registrations kept to CGT (establishment_matches.is_cgt_registration: at a
+-- curated CGT site of the same operator, with operations that fit cell or vector work). These are REGISTRATIONS, not
+-- capacity: a registration says a site may make or test drugs for the US market, not what or how much.
+-- registered_left_out: the CGT-active organisations' registrations that are left out (general pharma plants,
+-- logistics and labs of firms that also do CGT, and CGT sites no curated row places in a city).
 -- Columns:
 --   region: the region
 --   country_code: the country
@@ -25,6 +30,11 @@
 --     registered establishments and no curated site has a row with the curated counts 0
 --   registered_manufacture: of those, registering a manufacturing operation
 --   registered_testing: of those, registering analysis (testing)
+--   registered_cgt_sites: of `registered_cgt_org_sites`, the registrations kept to CGT (`is_cgt_registration`):
+--     registrations, not capacity
+--   registered_cgt_manufacture: of those, registering a manufacturing operation
+--   registered_left_out: `registered_cgt_org_sites` - `registered_cgt_sites`: CGT-active organisations'
+--     registrations that nothing places at a CGT site
 WITH sites AS (
     SELECT manufacturing_sites.*, products.is_per_patient
     FROM manufacturing_sites
@@ -53,7 +63,10 @@ registered AS (
         country_code,
         count(DISTINCT establishment_id) AS registered_cgt_org_sites,
         count(DISTINCT establishment_id) FILTER (WHERE site_role = 'manufacture') AS registered_manufacture,
-        count(DISTINCT establishment_id) FILTER (WHERE site_role = 'testing') AS registered_testing
+        count(DISTINCT establishment_id) FILTER (WHERE site_role = 'testing') AS registered_testing,
+        count(DISTINCT establishment_id) FILTER (WHERE is_cgt_registration) AS registered_cgt_sites,
+        count(DISTINCT establishment_id) FILTER (WHERE is_cgt_registration AND site_role = 'manufacture')
+            AS registered_cgt_manufacture
     FROM establishment_matches
     WHERE confidence = 'sure' AND counts_as_cgt_site AND is_best_match
     GROUP BY region, country_code
@@ -73,7 +86,10 @@ SELECT
     curated.source_urls,
     coalesce(registered.registered_cgt_org_sites, 0) AS registered_cgt_org_sites,
     coalesce(registered.registered_manufacture, 0) AS registered_manufacture,
-    coalesce(registered.registered_testing, 0) AS registered_testing
+    coalesce(registered.registered_testing, 0) AS registered_testing,
+    coalesce(registered.registered_cgt_sites, 0) AS registered_cgt_sites,
+    coalesce(registered.registered_cgt_manufacture, 0) AS registered_cgt_manufacture,
+    coalesce(registered.registered_cgt_org_sites - registered.registered_cgt_sites, 0) AS registered_left_out
 FROM curated
 FULL OUTER JOIN registered USING (region, country_code)
 LEFT JOIN countries ON countries.country_code = coalesce(curated.country_code, registered.country_code)

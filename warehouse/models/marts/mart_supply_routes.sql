@@ -1,42 +1,71 @@
 -- Grain: one row per approval_region x manufacturing_region: how many approved CGT products that patients in
--- approval_region can receive (product_first_approvals: the product is approved by an agency there) are made in
--- manufacturing_region (manufacturing_sites: a site making it, i.e. any role but testing and batch release).
--- A product made in two regions counts on both routes; manufacturing_region NULL: no manufacturing site of the
--- product is known (docs/sources.md says which), so no product is dropped. is_cross_region: made outside the
--- region where patients receive it. per_patient_products: of those, products made per patient (the autologous
--- model, product_manufacturing), whose cells travel from the patient to the site and back.
+-- approval_region can receive are made in manufacturing_region, counting only the routes a document states or a
+-- site's role implies (product_supply_routes: a making site, any role but testing and batch release, that
+-- supplies a market of the region). A product is never put on a route because it is approved in one region and
+-- has a site in another: Kymriah's Kobe site supplies Japan, not Europe. manufacturing_region NULL: products
+-- approved in the region that no known making site is stated to supply (no site known, or sites known whose
+-- markets no page states: products_with_sites counts these), so no product is dropped. A product made in two
+-- regions counts on both routes. A route whose authorisations in the region were all withdrawn or expired is
+-- ended (ended_products) at its end date (product_supply_routes.route_ended_on); current_products are the rest.
 -- Columns:
---   approval_region: a region where an agency approved the product (`product_first_approvals`): patients there can
---     receive it
---   manufacturing_region: a region where `manufacturing_sites` lists a site making it (any role but `testing` and
---     `batch_release`); NULL: no site of the product is known
+--   approval_region: a region where an agency approved the product: patients there can receive it
+--   manufacturing_region: a region with a making site that supplies the approval region (stated or implied);
+--     NULL: not stated
 --   is_cross_region: made outside the approval region (false on NULL rows)
---   products: approved CGT products on this route (a product made in two regions is on both routes)
---   per_patient_products: of those, products made per patient (`product_manufacturing.is_per_patient`)
+--   products: approved CGT products on this route, current or ended (a product made in two regions is on both)
+--   current_products: of those, with a current authorisation in the approval region
+--   ended_products: of those, whose every authorisation in the approval region was withdrawn or expired
+--   stated_products: products on this route by a document's statement (`route_basis` `stated`)
+--   implied_products: products on it only by a site's role or a sole market (`implied by role`, `only market`)
+--   products_with_sites: on the NULL row: of the products, those with a known site whose markets no page states;
+--     NULL on other rows
+--   per_patient_products: of `products`, products made per patient (`product_manufacturing.is_per_patient`)
 --   product_names: their `display_name`s, ` | `-joined in order
-WITH approved AS (
-    SELECT DISTINCT product_id, region AS approval_region FROM product_first_approvals
+WITH made AS (
+    SELECT product_id, approval_region, manufacturing_region, is_current, route_basis, is_per_patient, display_name
+    FROM product_supply_routes
+    WHERE makes
 ),
-made AS (
-    SELECT DISTINCT product_id, region AS manufacturing_region
-    FROM manufacturing_sites
-    WHERE "role" NOT IN ('testing', 'batch_release')
+not_stated AS (
+    SELECT routes.product_id, routes.approval_region, NULL AS manufacturing_region, routes.is_current,
+        'not stated' AS route_basis, routes.is_per_patient, routes.display_name
+    FROM product_supply_routes AS routes
+    WHERE NOT EXISTS (
+        SELECT 1 FROM made
+        WHERE made.product_id = routes.product_id AND made.approval_region = routes.approval_region
+    )
 ),
 routes AS (
-    SELECT approved.product_id, approved.approval_region, made.manufacturing_region
-    FROM approved
-    JOIN product_manufacturing AS products USING (product_id)
-    LEFT JOIN made USING (product_id)
+    SELECT * FROM made
+    UNION ALL
+    SELECT * FROM not_stated
+),
+per_product AS (
+    SELECT approval_region, manufacturing_region, product_id, min(display_name) AS display_name,
+        bool_or(is_current) AS is_current, bool_or(route_basis = 'stated') AS is_stated,
+        bool_or(is_per_patient) AS is_per_patient
+    FROM routes
+    GROUP BY approval_region, manufacturing_region, product_id
+),
+sited AS (
+    SELECT DISTINCT product_id FROM manufacturing_sites
 )
 SELECT
-    routes.approval_region,
-    routes.manufacturing_region,
-    routes.manufacturing_region IS DISTINCT FROM routes.approval_region AND routes.manufacturing_region IS NOT NULL
-        AS is_cross_region,
-    count(DISTINCT routes.product_id) AS products,
-    count(DISTINCT routes.product_id) FILTER (WHERE products.is_per_patient) AS per_patient_products,
-    string_agg(DISTINCT products.display_name, ' | ' ORDER BY products.display_name) AS product_names
-FROM routes
-JOIN product_manufacturing AS products USING (product_id)
-GROUP BY routes.approval_region, routes.manufacturing_region
-ORDER BY routes.approval_region, routes.manufacturing_region NULLS LAST
+    per_product.approval_region,
+    per_product.manufacturing_region,
+    per_product.manufacturing_region IS DISTINCT FROM per_product.approval_region
+        AND per_product.manufacturing_region IS NOT NULL AS is_cross_region,
+    count(*) AS products,
+    count(*) FILTER (WHERE per_product.is_current) AS current_products,
+    count(*) FILTER (WHERE NOT per_product.is_current) AS ended_products,
+    count(*) FILTER (WHERE per_product.is_stated) AS stated_products,
+    count(*) FILTER (WHERE NOT per_product.is_stated AND per_product.manufacturing_region IS NOT NULL)
+        AS implied_products,
+    CASE WHEN per_product.manufacturing_region IS NULL
+        THEN count(sited.product_id) END AS products_with_sites,
+    count(*) FILTER (WHERE per_product.is_per_patient) AS per_patient_products,
+    string_agg(per_product.display_name, ' | ' ORDER BY per_product.display_name) AS product_names
+FROM per_product
+LEFT JOIN sited USING (product_id)
+GROUP BY per_product.approval_region, per_product.manufacturing_region
+ORDER BY per_product.approval_region, per_product.manufacturing_region NULLS LAST
