@@ -60,8 +60,6 @@ def _verbose() -> bool:
     return bool(context and context.meta.get(VERBOSE_KEY))
 
 
-
-
 def _interrupted(signum: int, command: str | None) -> NoReturn:
     """One line for Ctrl-C or SIGTERM, exit 128 + the signal, as shells expect."""
     how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
