@@ -93,8 +93,13 @@ MEASURED_QUALITY = (
 """The classifier's measured quality as docs/classifier.md states it (rules version, figures): quoted, not
 recomputed, so the report says which rules version the figures belong to."""
 
-CGT_CLUSTERS = "modality <> 'not CGT' AND is_started AND counts_as_development"
-"""mart_cluster_countries rows of started investigational CGT trials: what every trial figure counts."""
+HEADLINE_SQL = """
+SELECT (SELECT count(*) FROM mart_trials) AS trials,
+    (SELECT count(*) FROM mart_trials WHERE is_active) AS active,
+    (SELECT count(DISTINCT country_code) FROM mart_country_activity WHERE trials_started > 0) AS countries
+"""
+"""The headline figures: counted trials (mart_trials, one row per trial), those active now, and countries with
+a site of one. README.md's examples give the same figures (tests/test_readme_examples.py)."""
 
 
 PHASE_LABELS = {
@@ -206,8 +211,7 @@ def build_report(db_path: Path) -> str:
             con,
             f"""
             SELECT region, start_year AS year, sum(trials_started)::INT AS trials FROM mart_regional_activity
-            WHERE modality <> 'not CGT' AND region IS NOT NULL
-                AND start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}
+            WHERE start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}
             GROUP BY ALL ORDER BY ALL
             """,
         )
@@ -218,38 +222,35 @@ def build_report(db_path: Path) -> str:
                 sum(trials_started) FILTER (WHERE start_year IS NULL),
                 sum(trials_started) FILTER (WHERE start_year < {FIRST_CHART_YEAR}),
                 sum(trials_started) FILTER (WHERE start_year > {this_year})
-            FROM mart_regional_activity WHERE modality <> 'not CGT' AND region IS NOT NULL
-            GROUP BY region ORDER BY region
+            FROM mart_regional_activity GROUP BY region ORDER BY region
             """
         ).fetchall()
         no_site, undated = con.sql(
-            f"""
-            SELECT count(DISTINCT cluster_id) FILTER (WHERE region IS NULL),
-                count(DISTINCT cluster_id) FILTER (WHERE start_year IS NULL)
-            FROM mart_cluster_countries WHERE {CGT_CLUSTERS}
+            """
+            SELECT count(*) FILTER (WHERE len(country_codes) = 0), count(*) FILTER (WHERE start_year IS NULL)
+            FROM mart_trials
             """
         ).fetchall()[0]
         mix = _rows(
             con,
             f"""
-            SELECT start_year AS year, modality, count(DISTINCT cluster_id)::INT AS trials
-            FROM mart_cluster_countries
-            WHERE {CGT_CLUSTERS} AND start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}
+            SELECT start_year AS year, modality, count(*)::INT AS trials
+            FROM mart_trials
+            WHERE start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}
             GROUP BY ALL ORDER BY ALL
             """,
         )
         phases = _rows(
             con,
-            f"""
-            SELECT coalesce(phase, 'no phase given') AS phase, count(DISTINCT cluster_id)::INT AS trials
-            FROM mart_cluster_countries WHERE {CGT_CLUSTERS} GROUP BY ALL
+            """
+            SELECT coalesce(phase, 'no phase given') AS phase, count(*)::INT AS trials
+            FROM mart_trials GROUP BY ALL
             """,
         )
         by_country = dict(
             con.sql(
                 """
-                SELECT country_code, sum(trials_started)::INT FROM mart_country_activity
-                WHERE modality <> 'not CGT' AND country_code IS NOT NULL GROUP BY country_code
+                SELECT country_code, sum(trials_started)::INT FROM mart_country_activity GROUP BY country_code
                 """
             ).fetchall()
         )
@@ -257,7 +258,7 @@ def build_report(db_path: Path) -> str:
             con,
             """
             SELECT country, min(region) AS region, sum(trials_started)::INT AS trials
-            FROM mart_country_activity WHERE modality <> 'not CGT' AND country IS NOT NULL
+            FROM mart_country_activity
             GROUP BY country ORDER BY trials DESC, country LIMIT 15
             """,
         )
@@ -265,13 +266,10 @@ def build_report(db_path: Path) -> str:
         # per-region ranking but would add a global trial up once per region here).
         sponsors = _rows(
             con,
-            f"""
-            SELECT orgs.organisation_name AS sponsor,
-                coalesce(orgs.region, 'headquarters not known') AS headquarters,
-                count(DISTINCT clusters.cluster_id)::INT AS trials
-            FROM mart_cluster_countries AS clusters
-            JOIN trial_organisations AS orgs ON orgs.trial_id = clusters.cluster_id AND orgs."role" = 'lead'
-            WHERE {CGT_CLUSTERS}
+            """
+            SELECT lead_organisation AS sponsor,
+                coalesce(hq_region, 'headquarters not known') AS headquarters, count(*)::INT AS trials
+            FROM mart_trials WHERE lead_organisation IS NOT NULL
             GROUP BY ALL ORDER BY trials DESC, sponsor LIMIT 15
             """,
         )
@@ -337,13 +335,7 @@ def build_report(db_path: Path) -> str:
             WHERE year BETWEEN {FIRST_CHART_YEAR} AND as_of_year GROUP BY ALL ORDER BY ALL
             """,
         )
-        totals = con.sql(
-            f"""
-            SELECT count(DISTINCT cluster_id), count(DISTINCT cluster_id) FILTER (WHERE is_active),
-                count(DISTINCT country_code)
-            FROM mart_cluster_countries WHERE {CGT_CLUSTERS}
-            """
-        ).fetchall()[0]
+        totals = con.sql(HEADLINE_SQL).fetchall()[0]
         approved, not_approved = con.sql(
             """
             SELECT count(*) FILTER (WHERE product_id IN (SELECT product_id FROM product_first_approvals)),

@@ -21,8 +21,8 @@ TRIAL_LIMIT = 5000
 """Rows sent to the trial table (which pages, sorts and filters them in the browser); the heading counts all
 that match, and the CLI's sql/export give every row."""
 
-CGT_DEVELOPMENT = "m.counts_as_development and m.is_started and m.modality <> 'not CGT'"
-"""What the activity marts count: started CGT trials whose CGT is the investigational product."""
+CGT_DEVELOPMENT = "m.is_counted"
+"""What every figure counts: trial_cluster_facts.is_counted (started investigational CGT trials)."""
 
 
 @dataclass(frozen=True)
