@@ -87,8 +87,8 @@ def _shade(share: float) -> str:
 
 
 def _legend_ticks(top: int) -> list[int]:
-    """Round trial counts up to `top` for the map's colour bar."""
-    ticks = [n for n in (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000) if n < top]
+    """Round trial counts up to `top` for the map's colour bar (none so near `top` that the labels touch)."""
+    ticks = [n for n in (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000) if n <= 0.7 * top]
     return [*ticks[-4:], top] if top > 1 else [1]
 
 
