@@ -17,6 +17,8 @@ import vl_convert
 
 GEO_DIR = Path(__file__).parent / "geo"
 WIDTH = 820
+PARTIAL_OPACITY = 0.45
+"""Bars of a partial (or projected) year are drawn paler, and labelled."""
 
 
 @cache
@@ -56,7 +58,12 @@ def world_map(counts: dict[str, float], title: str) -> alt.Chart:
             color=alt.Color(
                 "trials:Q",
                 scale=alt.Scale(type="log", scheme="blues"),
-                legend=alt.Legend(title="CGT trials (log scale)", orient="bottom-left", gradientLength=220),
+                legend=alt.Legend(
+                    title="CGT trials (log scale)",
+                    orient="bottom",
+                    direction="horizontal",
+                    gradientLength=260,
+                ),
             ),
             tooltip=["country:N", "trials:Q"],
         )
@@ -64,15 +71,47 @@ def world_map(counts: dict[str, float], title: str) -> alt.Chart:
     return alt.layer(base, filled).project(type="equalEarth").properties(width=WIDTH, height=420, title=title)
 
 
+def every_year(rows: list[dict], field: str = "year") -> list[int]:
+    """Every year from the first to the last in `rows`: a year with nothing stays on the axis, not skipped."""
+    years = [row[field] for row in rows if row[field] is not None]
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+def fill_years(rows: list[dict], series: str, value: str, field: str = "year") -> list[dict]:
+    """`rows` with a 0 for every year and series value it lacks, so a line drops to 0 instead of joining
+    across a year with no trials."""
+    present = {(row[field], row[series]) for row in rows}
+    names = list(dict.fromkeys(row[series] for row in rows))
+    missing = [
+        {field: year, series: name, value: 0}
+        for year in every_year(rows, field)
+        for name in names
+        if (year, name) not in present
+    ]
+    return sorted(rows + missing, key=lambda row: (row[field], names.index(row[series])))
+
+
+def _year_x(rows: list[dict], title: str | None, field: str = "year") -> alt.X:
+    """An ordinal year axis holding every year of the range (none skipped)."""
+    return alt.X(f"{field}:O", title=title, scale=alt.Scale(domain=every_year(rows, field)))
+
+
 def _colour(
-    field: str, rows: list[dict], colours: dict[str, str] | None = None, **legend: object
+    field: str,
+    rows: list[dict],
+    colours: dict[str, str] | None = None,
+    scheme: str | None = None,
+    **legend: object,
 ) -> alt.Color:
-    """A nominal colour encoding: the report's palette (grey for values it lacks), only values present."""
+    """A nominal colour encoding: the report's palette (grey for values it lacks), only values present; or a
+    named Vega scheme, for series that must not borrow the region colours."""
     present = list(dict.fromkeys(row[field] for row in rows))
     scale = alt.Undefined
     if colours:
         domain = [key for key in colours if key in present] + sorted(set(present) - set(colours))
         scale = alt.Scale(domain=domain, range=[colours.get(key, "#9a9a9a") for key in domain])
+    elif scheme:
+        scale = alt.Scale(scheme=scheme)
     return alt.Color(
         f"{field}:N", title=None, scale=scale, legend=alt.Legend(**legend) if legend else alt.Undefined
     )
@@ -86,11 +125,12 @@ def lines_by_year(
     colours: dict[str, str] | None = None,
 ) -> alt.LayerChart:
     """Lines over start years, one per colour_field value; a dashed rule marks the partial latest year."""
+    rows = fill_years(rows, colour_field, "trials")
     lines = (
         alt.Chart(_data(rows))
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title="start year"),
+            x=_year_x(rows, "start year"),
             y=alt.Y("trials:Q", title="CGT trials started"),
             color=_colour(colour_field, rows, colours),
             tooltip=["year:O", f"{colour_field}:N", "trials:Q"],
@@ -116,7 +156,7 @@ def stacked_share(
         alt.Chart(_data(rows))
         .mark_bar()
         .encode(
-            x=alt.X(f"{x}:O", title="start year"),
+            x=_year_x(rows, "start year", x),
             y=alt.Y("trials:Q", stack="normalize", title="share of CGT trials", axis=alt.Axis(format="%")),
             color=_colour(colour, rows, colours, orient="bottom", columns=3, labelLimit=260),
             tooltip=[f"{x}:O", f"{colour}:N", "trials:Q"],
@@ -161,22 +201,42 @@ def stacked_years(
     title: str,
     value_title: str,
     colours: dict[str, str] | None = None,
-) -> alt.Chart:
-    """Stacked bars by year (counts, not shares)."""
-    return (
+    scheme: str | None = None,
+    partial_year: int | None = None,
+    partial_label: str = "partial",
+) -> alt.Chart | alt.LayerChart:
+    """Stacked bars by year (counts, not shares); every year of the range on the axis. The `partial_year`'s
+    bars are paler and labelled (`partial_label`: "partial", "partial, projected")."""
+    x = _year_x(rows, None)
+    bars = (
         alt.Chart(_data(rows))
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title=None),
+            x=x,
             y=alt.Y(f"sum({value}):Q", title=value_title),
-            color=_colour(colour, rows, colours),
+            color=_colour(colour, rows, colours, scheme),
+            opacity=alt.condition(
+                f"datum.year == {partial_year if partial_year is not None else 'null'}",
+                alt.value(PARTIAL_OPACITY),
+                alt.value(1.0),
+            ),
             tooltip=["year:O", f"{colour}:N", f"{value}:Q"],
         )
-        .properties(width=WIDTH - 200, height=260, title=title)
     )
+    if partial_year is None or partial_year not in {row["year"] for row in rows}:
+        return bars.properties(width=WIDTH - 200, height=260, title=title)
+    total = sum(row[value] or 0 for row in rows if row["year"] == partial_year)
+    label = (
+        alt.Chart(_data([{"year": partial_year, "total": total, "label": f"{partial_year} {partial_label}"}]))
+        .mark_text(align="right", baseline="bottom", dx=6, dy=-4, color="#555")
+        .encode(x=x, y="total:Q", text="label:N")
+    )
+    return alt.layer(bars, label).properties(width=WIDTH - 200, height=260, title=title)
 
 
-def signed_points(rows: list[dict], label: str, value: str, colour: str, title: str) -> alt.LayerChart:
+def signed_points(
+    rows: list[dict], label: str, value: str, colour: str, title: str, scheme: str | None = None
+) -> alt.LayerChart:
     """Signed values per label as points around a zero rule: who came first, and by how much."""
     order = sorted({row[label] for row in rows})
     points = (
@@ -185,7 +245,7 @@ def signed_points(rows: list[dict], label: str, value: str, colour: str, title: 
         .encode(
             y=alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
             x=alt.X(f"{value}:Q", title="days (negative: approved before FDA)"),
-            color=_colour(colour, rows, None, orient="bottom"),
+            color=_colour(colour, rows, None, scheme, orient="bottom"),
             tooltip=[f"{label}:N", f"{colour}:N", f"{value}:Q"],
         )
     )

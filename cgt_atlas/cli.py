@@ -166,6 +166,15 @@ def app(ctx: click.Context, verbose: bool) -> None:
     "landed run folder data/raw/<source>/<run_id>/. Sources with no folder are skipped, except "
     "curated, organisations and manufacturing_sites, which read their seeds from the project.",
 )
+@click.option(
+    "--samples",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    metavar="DIR",
+    help="Also replay the genuine agency files and CTIS records in DIR (../shared/samples: Purple Book, "
+    "Health Canada, Swissmedic, FDA establishments and compliance actions) for the sources --replay lacks; "
+    "they are linked, not copied, into data/replay-with-samples/.",
+)
 @click.option("--full", is_flag=True, help="Fetch everything, not only what changed since the last run.")
 @click.option(
     "--accept-shrink",
@@ -181,6 +190,7 @@ def refresh(
     ctx: click.Context,
     sources: tuple[str, ...],
     replay: Path | None,
+    samples: Path | None,
     full: bool,
     accept_shrink: bool,
     db: Path | None,
@@ -215,6 +225,7 @@ def refresh(
     Examples:
       cgt-atlas refresh
       cgt-atlas refresh --replay ../shared/replay
+      cgt-atlas refresh --replay ../shared/replay --samples ../shared/samples
       cgt-atlas refresh --source ctgov --full --db /tmp/atlas.duckdb
     """
     db_path = db or default_db_path()
@@ -230,6 +241,15 @@ def refresh(
     if unknown:
         _fail(AtlasError(f"unknown source {', '.join(unknown)}; known sources: {', '.join(SOURCES)}"))
     names = list(sources) or list(SOURCES)
+    if samples is not None:
+        from cgt_atlas.offline import replay_with_samples
+
+        try:
+            replay, added = replay_with_samples(samples, replay)
+        except AtlasError as error:
+            _fail(error)
+        taken = ", ".join(added) or "none needed"
+        click.echo(f"samples: {taken} from {samples}, linked into {replay}", err=True)
     try:
         check_database_file(db_path)  # a wrong --db fails now, not after every source is fetched
     except AtlasError as error:

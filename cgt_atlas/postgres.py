@@ -32,7 +32,8 @@ from warehouse.load import connect_reader
 DEFAULT_SCHEMA = "cgt_atlas"
 DIMENSIONS = ("countries", "products", "organisations")
 """Published beside the marts because marts carry their keys: country_code (and hq_country_code),
-product_id and organisation_id. Trial-level tables stay in the warehouse."""
+product_id and organisation_id. The trial-level marts (mart_trials, mart_trial_sites) are published as marts;
+the registry tables stay in the warehouse."""
 PROVENANCE_TABLE = "_cgt_atlas_publish"
 SOURCES_TABLE = "_cgt_atlas_sources"
 SOURCE_COLUMNS = (

@@ -75,11 +75,15 @@ table{border-collapse:collapse;width:100%;font-size:12.5px;margin-top:6px}
 th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left}
 th{background:#f1f4f8}td{white-space:nowrap}td:first-child{white-space:normal}
 .searches code{font-size:11.5px;word-break:break-word}
+.sample{background:#fff6e0;border-left:4px solid #e0a800;padding:8px 12px;margin:10px 0}
 summary{cursor:pointer;color:#345;margin-top:6px}footer{color:#888;font-size:12px;margin-top:32px}
 """
 
 
-MODEL_COLOURS = {"made per patient": "#d62728", "batch or other": "#1f77b4"}
+MODEL_COLOURS = {"made per patient": "#8c510a", "batch or other": "#35978f"}
+"""Per-patient against batch manufacturing: brown and teal, colours no region uses (red is Asia-Pacific)."""
+AGENCY_SCHEME = "dark2"
+"""Agencies (approvals, lag) take a Vega scheme of their own: blue never means both FDA and North America."""
 
 FIRST_CHART_YEAR = 2005
 """The per-year chart starts here; earlier trials are counted beside it, as undated ones are."""
@@ -94,22 +98,18 @@ MEASURED_QUALITY = (
 """The classifier's measured quality as docs/classifier.md states it (rules version, figures): quoted, not
 recomputed, so the report says which rules version the figures belong to."""
 
-CGT_CLUSTERS = "modality <> 'not CGT' AND is_started AND counts_as_development"
-"""mart_cluster_countries rows of started investigational CGT trials: what every trial figure counts."""
+HEADLINE_SQL = """
+SELECT (SELECT count(*) FROM mart_trials) AS trials,
+    (SELECT count(*) FROM mart_trials WHERE is_active) AS active,
+    (SELECT count(DISTINCT country_code) FROM mart_country_activity WHERE trials_started > 0) AS countries
+"""
+"""The headline figures: counted trials (mart_trials, one row per trial), those active now, and countries with
+a site of one. README.md's examples give the same figures (tests/test_readme_examples.py)."""
 
 
-PHASE_LABELS = {
-    "EARLY_PHASE1": "early phase 1",
-    "PHASE1": "phase 1",
-    "PHASE1/PHASE2": "phase 1/2",
-    "PHASE2": "phase 2",
-    "PHASE2/PHASE3": "phase 2/3",
-    "PHASE3": "phase 3",
-    "PHASE4": "phase 4",
-    "NA": "not applicable",
-    "no phase given": "no phase given",
-}
-"""Registry phase codes as a reader names them, in funnel order."""
+PHASE_ORDER = ["EARLY_PHASE1", "PHASE1", "PHASE1/PHASE2", "PHASE2", "PHASE2/PHASE3", "PHASE3", "PHASE4", "NA"]
+"""Registry phase codes in funnel order (labels come from the warehouse's phase_label, as in mart_trials); any
+other code, then no phase, after them."""
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
@@ -160,7 +160,66 @@ def _searches(fresh: list[dict[str, object]]) -> str:
     )
 
 
-def _scope(fresh: list[dict[str, object]], version: str, duplicates: int, no_site: int, undated: int) -> str:
+def source_label(name: str) -> str:
+    """A source as a reader names it: its DESCRIPTION up to the first colon or bracket."""
+    return SOURCES[name].DESCRIPTION.split(":")[0].split(" (")[0] if name in SOURCES else name
+
+
+def _sources(fresh: list[dict[str, object]], curated_agencies: list[tuple[str, int]]) -> str:
+    """The "Sources" paragraph, from what this warehouse loaded (pipeline_runs), not from what could be."""
+    loaded = {str(row["source"]): row for row in fresh}
+    items = []
+    for name, row in loaded.items():
+        detail = f"{row['rows_loaded']:,} records" if row["rows_loaded"] is not None else "loaded"
+        if name == "curated" and curated_agencies:
+            detail += " from " + ", ".join(f"{agency} {rows}" for agency, rows in curated_agencies)
+        items.append(f"{_esc(source_label(name))} ({_esc(detail)}, {_esc(row['mode'])})")
+    missing = [source_label(name) for name in SOURCES if name not in loaded]
+    return (
+        "<p><b>Sources.</b> Loaded in this warehouse: "
+        + ("; ".join(items) if items else "none")
+        + ". "
+        + (f"Not loaded here: {_esc(', '.join(missing))}. " if missing else "")
+        + "Each source's last successful run and the newest record it holds are below.</p>"
+    )
+
+
+def sample_note(fresh: list[dict[str, object]], modality_mix: list[tuple[str, int]]) -> str:
+    """A line under the headline when the trials come from a replayed recording: its figures describe what the
+    recording's query returned, not the registries in full (and a query for one modality shows as such)."""
+    replayed = [
+        source_label(str(row["source"]))
+        for row in fresh
+        if row["mode"] == "replay" and getattr(SOURCES.get(str(row["source"])), "SEARCH", None)
+    ]
+    if not replayed:
+        return ""
+    total = sum(count for _, count in modality_mix)
+    top, top_count = max(modality_mix, key=lambda item: (item[1], item[0]), default=("", 0))
+    mostly = (
+        f" {top_count / total:.0%} of its counted trials are {_esc(top)}: it is a {_esc(top)}-query sample, "
+        "so totals and the modality mix describe that sample."
+        if total and top_count / total >= 0.5
+        else ""
+    )
+    return (
+        "<p class='sample'><b>A replayed sample, not the registries in full.</b> The trial registries here ("
+        + _esc(", ".join(replayed))
+        + ") were replayed from recorded responses, which hold what the recording's query returned."
+        + mostly
+        + " A live <code>cgt-atlas refresh</code> fetches the full searches listed under Scope and method."
+        "</p>"
+    )
+
+
+def _scope(
+    fresh: list[dict[str, object]],
+    version: str,
+    duplicates: int,
+    no_site: int,
+    undated: int,
+    curated_agencies: list[tuple[str, int]],
+) -> str:
     """The "Scope and method" section: sources and their freshness, the classifier, what is counted."""
     quality_version, quality = MEASURED_QUALITY
     measured = (
@@ -170,11 +229,8 @@ def _scope(fresh: list[dict[str, object]], version: str, duplicates: int, no_sit
     )
     return (
         "<section id='scope'><h2>Scope and method</h2>"
-        "<p><b>Sources.</b> ClinicalTrials.gov, the EU Clinical Trials Register and CTIS, the WHO ICTRP, the "
-        "EMA medicines report, FDA approved cellular and gene therapy products, curated agency facts (PMDA, "
-        "MFDS, NMPA, TGA, MHRA) and manufacturing sites. Each source's last successful run and the newest "
-        "record it holds are below.</p>"
-        f"<p><b>Classifier.</b> Each trial and product gets a modality from the rules of version "
+        + _sources(fresh, curated_agencies)
+        + f"<p><b>Classifier.</b> Each trial and product gets a modality from the rules of version "
         f"<code>{_esc(version)}</code> (docs/classifier.md). {_esc(measured)}</p>"
         "<p><b>What is counted.</b> Investigational cell and gene therapy trials: the CGT is the product "
         "under study (follow-up studies of patients treated earlier and studies of CAR-T recipients are "
@@ -187,7 +243,7 @@ def _scope(fresh: list[dict[str, object]], version: str, duplicates: int, no_sit
         "dropped; "
         f"{no_site:,} trials list no site or country in any registry and are counted apart too.</p>"
         "<p><b>What is not counted.</b> Trials that are not CGT (including siRNA and antisense drugs that "
-        "an agency files as gene therapy), trials in registries not listed above, compassionate use and "
+        "an agency files as gene therapy), trials in registries not loaded here, compassionate use and "
         "hospital exemptions, and batches actually made: manufacturing demand is an estimate from "
         "enrolment.</p>"
         + _searches(fresh)
@@ -255,8 +311,7 @@ def build_report(db_path: Path) -> str:
             con,
             f"""
             SELECT region, start_year AS year, sum(trials_started)::INT AS trials FROM mart_regional_activity
-            WHERE modality <> 'not CGT' AND region IS NOT NULL
-                AND start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}
+            WHERE start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}
             GROUP BY ALL ORDER BY ALL
             """,
         )
@@ -267,38 +322,35 @@ def build_report(db_path: Path) -> str:
                 sum(trials_started) FILTER (WHERE start_year IS NULL),
                 sum(trials_started) FILTER (WHERE start_year < {FIRST_CHART_YEAR}),
                 sum(trials_started) FILTER (WHERE start_year > {this_year})
-            FROM mart_regional_activity WHERE modality <> 'not CGT' AND region IS NOT NULL
-            GROUP BY region ORDER BY region
+            FROM mart_regional_activity GROUP BY region ORDER BY region
             """
         ).fetchall()
         no_site, undated = con.sql(
-            f"""
-            SELECT count(DISTINCT cluster_id) FILTER (WHERE region IS NULL),
-                count(DISTINCT cluster_id) FILTER (WHERE start_year IS NULL)
-            FROM mart_cluster_countries WHERE {CGT_CLUSTERS}
+            """
+            SELECT count(*) FILTER (WHERE len(country_codes) = 0), count(*) FILTER (WHERE start_year IS NULL)
+            FROM mart_trials
             """
         ).fetchall()[0]
         mix = _rows(
             con,
             f"""
-            SELECT start_year AS year, modality, count(DISTINCT cluster_id)::INT AS trials
-            FROM mart_cluster_countries
-            WHERE {CGT_CLUSTERS} AND start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}
+            SELECT start_year AS year, modality, count(*)::INT AS trials
+            FROM mart_trials
+            WHERE start_year BETWEEN {FIRST_CHART_YEAR} AND {this_year}
             GROUP BY ALL ORDER BY ALL
             """,
         )
         phases = _rows(
             con,
-            f"""
-            SELECT coalesce(phase, 'no phase given') AS phase, count(DISTINCT cluster_id)::INT AS trials
-            FROM mart_cluster_countries WHERE {CGT_CLUSTERS} GROUP BY ALL
+            """
+            SELECT phase AS code, coalesce(phase_label, 'No phase given') AS phase, count(*)::INT AS trials
+            FROM mart_trials GROUP BY ALL
             """,
         )
         by_country = dict(
             con.sql(
                 """
-                SELECT country_code, sum(trials_started)::INT FROM mart_country_activity
-                WHERE modality <> 'not CGT' AND country_code IS NOT NULL GROUP BY country_code
+                SELECT country_code, sum(trials_started)::INT FROM mart_country_activity GROUP BY country_code
                 """
             ).fetchall()
         )
@@ -306,7 +358,7 @@ def build_report(db_path: Path) -> str:
             con,
             """
             SELECT country, min(region) AS region, sum(trials_started)::INT AS trials
-            FROM mart_country_activity WHERE modality <> 'not CGT' AND country IS NOT NULL
+            FROM mart_country_activity
             GROUP BY country ORDER BY trials DESC, country LIMIT 15
             """,
         )
@@ -314,13 +366,10 @@ def build_report(db_path: Path) -> str:
         # per-region ranking but would add a global trial up once per region here).
         sponsors = _rows(
             con,
-            f"""
-            SELECT orgs.organisation_name AS sponsor,
-                coalesce(orgs.region, 'headquarters not known') AS headquarters,
-                count(DISTINCT clusters.cluster_id)::INT AS trials
-            FROM mart_cluster_countries AS clusters
-            JOIN trial_organisations AS orgs ON orgs.trial_id = clusters.cluster_id AND orgs."role" = 'lead'
-            WHERE {CGT_CLUSTERS}
+            """
+            SELECT lead_organisation AS sponsor,
+                coalesce(hq_region, 'headquarters not known') AS headquarters, count(*)::INT AS trials
+            FROM mart_trials WHERE lead_organisation IS NOT NULL
             GROUP BY ALL ORDER BY trials DESC, sponsor LIMIT 15
             """,
         )
@@ -399,13 +448,7 @@ def build_report(db_path: Path) -> str:
             )
             """
         ).fetchall()[0]
-        totals = con.sql(
-            f"""
-            SELECT count(DISTINCT cluster_id), count(DISTINCT cluster_id) FILTER (WHERE is_active),
-                count(DISTINCT country_code)
-            FROM mart_cluster_countries WHERE {CGT_CLUSTERS}
-            """
-        ).fetchall()[0]
+        totals = con.sql(HEADLINE_SQL).fetchall()[0]
         approved, not_approved = con.sql(
             """
             SELECT count(*) FILTER (WHERE product_id IN (SELECT product_id FROM product_first_approvals)),
@@ -422,6 +465,13 @@ def build_report(db_path: Path) -> str:
             "registry_cluster_id = trial_id"
         ).fetchall()[0][0]
         fresh = freshness(con)
+        curated_agencies = con.sql(
+            "SELECT agency, count(*) FROM regulatory_records WHERE source_kind = 'curated' "
+            "GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        modality_mix = con.sql(
+            "SELECT modality, count(*) FROM mart_trials GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
         version = con.sql("SELECT max(rules_version) FROM classifier_rules").fetchall()[0][0]
         whats_new = _whats_new(con)
     finally:
@@ -445,8 +495,9 @@ def build_report(db_path: Path) -> str:
         f"<div class='kpi'><b>{totals[1]:,}</b><span>CGT trials active now</span></div>"
         f"<div class='kpi'><b>{totals[2]}</b><span>countries with a CGT trial site</span></div>"
         f"<div class='kpi'><b>{approved}</b><span>CGT products approved by an agency"
-        f"{f' (+{not_approved} refused or withdrawn)' if not_approved else ''}</span></div></div>",
-        _scope(fresh, version, duplicates, no_site, undated),
+        f"{f' (+{not_approved} refused or withdrawn)' if not_approved else ''}</span></div></div>"
+        + sample_note(fresh, modality_mix),
+        _scope(fresh, version, duplicates, no_site, undated, curated_agencies),
         whats_new,
         _figure(
             "world-map",
@@ -482,11 +533,11 @@ def build_report(db_path: Path) -> str:
             "Phase funnel",
             charts.hbars(
                 sorted(
-                    ({**row, "phase": PHASE_LABELS.get(row["phase"], row["phase"])} for row in phases),
+                    phases,
                     key=lambda row: (
-                        list(PHASE_LABELS.values()).index(row["phase"])
-                        if row["phase"] in PHASE_LABELS.values()
-                        else len(PHASE_LABELS)
+                        PHASE_ORDER.index(row["code"]) if row["code"] in PHASE_ORDER else len(PHASE_ORDER),
+                        row["code"] is None,
+                        row["phase"],
                     ),
                 ),
                 "phase",
@@ -495,7 +546,7 @@ def build_report(db_path: Path) -> str:
                 "CGT trials",
             ),
             "Each trial counts once, by the phase its registry gives (a combined phase 1/2 trial is its own "
-            "row); 'not applicable': the registry says NA.",
+            "row); 'Not applicable': the registry says NA.",
         ),
         _figure(
             "top-countries",
@@ -526,10 +577,18 @@ def build_report(db_path: Path) -> str:
             "approvals-timeline",
             "Approvals timeline by agency",
             charts.stacked_years(
-                approvals, "agency", "approvals", "CGT approvals per year by agency", "approvals"
+                approvals,
+                "agency",
+                "approvals",
+                "CGT approvals per year by agency",
+                "approvals",
+                scheme=AGENCY_SCHEME,
+                partial_year=this_year,
             ),
             "Approvals granted each year (mart_approvals_timeline), whatever their status now; decisions "
-            "with no published date are left out. " + _disagreements_text(*disagreements),
+            "with no published date are left out. "
+            + _disagreements_text(*disagreements)
+            + f" {this_year} (paler) is partial: approvals so far.",
         ),
         _figure(
             "regulatory-lag",
@@ -540,6 +599,7 @@ def build_report(db_path: Path) -> str:
                 "days",
                 "pair",
                 "Days from FDA approval to EMA or PMDA approval (negative: approved first)",
+                AGENCY_SCHEME,
             ),
             f"Positive: the agency approved after FDA; negative: before it. {ema_first} products were "
             "approved by EMA before any other agency; products one agency approved have no lag.",
@@ -612,12 +672,14 @@ def build_report(db_path: Path) -> str:
                 "patients",
                 "Estimated patients treated per year in CGT trials (estimate)",
                 "patients per year (estimate)",
-                REGION_COLOURS,
+                {**REGION_COLOURS, "no site listed": "#999999"},
+                partial_year=demand_as_of[0],
+                partial_label="partial, projected",
             ),
             "An estimate, not batches made: enrolment spread over each trial's active years and split by its "
             "sites (mart_manufacturing_demand, docs/manufacturing.md); years up to the data's as-of year"
             + (
-                f" ({demand_as_of[0]}, partial: registries up to {demand_as_of[1]})"
+                f" ({demand_as_of[0]}, paler: partial, registries up to {demand_as_of[1]})"
                 if demand_as_of[0]
                 else ""
             )

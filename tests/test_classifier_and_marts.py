@@ -307,7 +307,7 @@ PRE_MODALITY_REGIONAL = """
         count(DISTINCT cluster_id) FILTER (WHERE is_active),
         sum(sites)::BIGINT
     FROM mart_cluster_countries
-    WHERE is_started AND counts_as_development
+    WHERE is_counted AND region IS NOT NULL
     GROUP BY ALL
 """
 SUMMED_REGIONAL = """
@@ -320,7 +320,7 @@ PRE_MODALITY_COUNTRY = """
         count(DISTINCT cluster_id) FILTER (WHERE is_active),
         sum(sites)::BIGINT
     FROM mart_cluster_countries
-    WHERE is_started AND counts_as_development
+    WHERE is_counted AND country_code IS NOT NULL
     GROUP BY ALL
 """
 SUMMED_COUNTRY = """
@@ -441,6 +441,6 @@ def test_started_trials_leave_out_withdrawn_and_not_yet_recruiting_ones(warehous
         "NOT IN ('WITHDRAWN', 'NOT_YET_RECRUITING')), "
         "count(*) FILTER (WHERE overall_status = 'WITHDRAWN'), "
         "count(*) FILTER (WHERE overall_status = 'NOT_YET_RECRUITING') FROM mart_cluster_countries "
-        "WHERE counts_as_development",
+        "WHERE is_cgt AND counts_as_development AND country_code IS NOT NULL",
     )[0]
     assert marts == clusters and marts[1] > 0 and marts[2] > 0

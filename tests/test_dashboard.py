@@ -15,15 +15,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import duckdb
 import pytest
 from click.testing import CliRunner
+from dash import no_update
 
 from cgt_atlas.charts import iso_numeric
 from cgt_atlas.cli import app
 from cgt_atlas.dashboard import queries
-from cgt_atlas.dashboard.app import check_port, country_shapes
+from cgt_atlas.dashboard.app import (
+    NO_MATCH,
+    check_port,
+    country_shapes,
+    filters_from_query,
+    query_from_filters,
+    world_map,
+)
 from cgt_atlas.errors import AtlasError
 from tests.helpers import EDGE_CASES, small_warehouse
 
@@ -209,7 +218,9 @@ def _select_country(server: str, click: dict | None = None, trigger: str = "map"
 
 def test_the_map_callback_answers_with_country_shapes_and_a_trial_table(server: str) -> None:
     answer = _update(server)
-    assert len(answer["map"]["figure"]["data"]) == len(country_shapes())
+    # one trace per country, then the colour bar
+    assert len(answer["map"]["figure"]["data"]) == len(country_shapes()) + 1
+    assert answer["map"]["figure"]["data"][-1]["marker"]["showscale"] is True
     assert answer["trials-heading"]["children"].startswith("Trials")
     assert not any(
         "geo" in key for key in answer["map"]["figure"]["layout"]
@@ -399,3 +410,104 @@ def test_listening_beyond_this_machine_is_warned_of_in_one_line(
     assert len(lines) == (1 if warned else 0)
     if warned:
         assert "anyone who can reach this port can read the warehouse" in lines[0]
+
+
+def test_a_filter_matching_nothing_says_so(small_db: Path) -> None:
+    nothing = queries.Filters(years=(1900, 1901), include_undated=False)
+    figure = world_map(queries.country_counts(small_db, nothing))
+    assert [note.text for note in figure.layout.annotations] == [NO_MATCH]
+    assert len(figure.data) == len(country_shapes())  # no colour bar for an empty map
+
+
+def test_every_filter_travels_in_the_address(small_db: Path, server: str) -> None:
+    choices = queries.options(small_db)
+    lo, hi = choices["years"]
+    phase = choices["phases"][0]["value"]
+    known_country = choices["countries"][0]["value"]  # only a country the warehouse holds is written
+    # the slider's full range is the default and stays out of the address; a narrower one travels
+    search = query_from_filters(["Europe"], None, ["INDUSTRY"], [phase], [lo, lo], [], "DE", (lo - 1, hi))
+    assert search.startswith("?region=Europe&sponsor_class=INDUSTRY&phase=")
+    assert search.endswith(f"&years={lo}-{lo}&undated=0&country=DE")
+    assert query_from_filters(None, None, None, None, [lo, hi], ["include"], None, (lo, hi)) == ""
+    regions, modalities, classes, phases, years, undated = filters_from_query(search, choices)
+    assert (classes, phases, years, undated) == (
+        ["INDUSTRY"] if "INDUSTRY" in [c["value"] for c in choices["sponsor_classes"]] else [],
+        [phase],
+        [lo, lo],
+        [],
+    )
+    assert modalities is no_update  # a filter the address does not name is left as it is
+    # the page's callback restores them from a link, as the browser calls it
+    answer = _callback(
+        server,
+        [
+            ("region", "value"),
+            ("modality", "value"),
+            ("sponsor-class", "value"),
+            ("phase", "value"),
+            ("years", "value"),
+            ("undated", "value"),
+        ],
+        [("url", "search", f"?phase={phase}&years={lo}-{lo}&undated=0")],
+    )
+    assert answer["phase"]["value"] == [phase] and answer["years"]["value"] == [lo, lo]
+    assert answer["undated"]["value"] == []
+    written = _callback(
+        server,
+        [("url-state", "search")],
+        [
+            ("region", "value", None),
+            ("modality", "value", None),
+            ("sponsor-class", "value", None),
+            ("phase", "value", [phase]),
+            ("years", "value", [lo, hi]),
+            ("undated", "value", ["include"]),
+            ("country", "value", known_country),
+        ],
+    )
+    assert written["url-state"]["search"] == f"?phase={quote(phase, safe='')}&country={known_country}"
+
+
+def test_phases_and_sponsor_types_read_as_people_write_them(small_db: Path) -> None:
+    choices = queries.options(small_db)
+    labels = {choice["value"]: choice["label"] for choice in choices["phases"]}
+    assert labels.get("PHASE1/PHASE2", "Phase 1/2") == "Phase 1/2"
+    assert all("PHASE" not in label for label in labels.values())
+    assert all(choice["label"] != "INDUSTRY" for choice in choices["sponsor_classes"])
+    trials = queries.trials(small_db, queries.Filters())
+    assert all(row["phase"] is None or "PHASE" not in row["phase"] for row in trials)
+
+
+def test_the_address_bar_callbacks_take_bad_values_without_a_500(server: str) -> None:
+    """The filters are written to and read from the address too: those callbacks get the same checks."""
+    for bad in BAD_INPUTS:
+        values = {"region": None, "modality": None, "sponsor_class": None, "phase": None, "years": None}
+        values |= {"undated": ["include"], "country": None} | bad
+        answer = _callback(
+            server,
+            [("url-state", "search")],
+            [
+                ("region", "value", values["region"]),
+                ("modality", "value", values["modality"]),
+                ("sponsor-class", "value", values["sponsor_class"]),
+                ("phase", "value", values["phase"]),
+                ("years", "value", values["years"]),
+                ("undated", "value", values["undated"]),
+                ("country", "value", values["country"]),
+            ],
+        )
+        written = answer["url-state"]["search"]
+        assert "<" not in written and "'" not in written and "inf" not in written.lower(), (bad, written)
+    for search in (["?region=x"], {"a": 1}, 7, "?years=1e309-x&undated=maybe&region=%3Cb%3E"):
+        _callback(
+            server,
+            [
+                ("region", "value"),
+                ("modality", "value"),
+                ("sponsor-class", "value"),
+                ("phase", "value"),
+                ("years", "value"),
+                ("undated", "value"),
+            ],
+            [("url", "search", search)],
+        )  # raises on an HTTP error status

@@ -49,6 +49,11 @@ def test_parquet_files_carry_their_provenance(warehouse_db: Path, tmp_path: Path
         assert in_schema["source.ctgov"].startswith(f"replay run {expected['run_id']} finished ")
         assert PROVENANCE_PREFIX.encode() + b"run_id" in pq.read_metadata(path).metadata
         assert (table["format"], pq.read_metadata(path).num_rows) == ("parquet", table["rows"])
+    trials = pq.read_schema(tmp_path / manifest["tables"]["mart_trials"]["file"])
+    assert str(trials.field("start_date").type) == "date32[day]"
+    assert str(trials.field("start_date_precision").type) in ("string", "large_string")
+    sites = pq.read_schema(tmp_path / manifest["tables"]["mart_trial_sites"]["file"])
+    assert str(sites.field("latitude").type) == "double"
     grain = manifest["tables"]["mart_regional_activity"]["grain"]
     assert grain == "one row per region x start year x phase x modality (NULLs: unknown year or phase)."
 

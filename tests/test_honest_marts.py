@@ -396,19 +396,22 @@ def test_replay_duplicates_found_and_counted_once(replay_db: Path) -> None:
     )[0]
     assert clusters == without_rule - len(pairs)  # each replay pair is a set of two
     started, merged = query(
-        replay_db, "SELECT sum(trials_started), sum(duplicate_registrations) FROM mart_country_activity"
+        replay_db,
+        "SELECT sum(trials_started), sum(duplicate_registrations) FROM (SELECT trials_started, "
+        "duplicate_registrations FROM mart_country_activity UNION ALL SELECT trials_started, "
+        "duplicate_registrations FROM mart_activity_no_site)",
     )[0]
     assert merged > 0
     assert (
         started + merged
         == query(
             replay_db,
-            # a cluster listing no site counts on its country-NULL row, once per registration
+            # a cluster listing no site counts in mart_activity_no_site, once per registration
             "SELECT count(*) FROM (SELECT DISTINCT registry_cluster_id, marts.country_code "
             "FROM trial_clusters LEFT JOIN trial_sites AS sites USING (trial_id) "
             "JOIN mart_cluster_countries AS marts USING (cluster_id) "
             "WHERE marts.country_code IS NOT DISTINCT FROM sites.country_code "
-            "AND is_started AND counts_as_development)",
+            "AND is_counted)",
         )[0][0]
     )
 
@@ -416,12 +419,13 @@ def test_replay_duplicates_found_and_counted_once(replay_db: Path) -> None:
 def test_replay_undated_trials_are_counted_not_dropped(replay_db: Path) -> None:
     undated_clusters = query(
         replay_db,
-        "SELECT count(*) FROM mart_cluster_countries "
-        "WHERE start_year IS NULL AND is_started AND counts_as_development",
+        "SELECT count(*) FROM mart_cluster_countries WHERE start_year IS NULL AND is_counted",
     )[0][0]
     assert undated_clusters > 100
     assert query(
-        replay_db, "SELECT sum(trials_started) FROM mart_country_activity WHERE start_year IS NULL"
+        replay_db,
+        "SELECT (SELECT sum(trials_started) FROM mart_country_activity WHERE start_year IS NULL) "
+        "+ (SELECT sum(trials_started) FROM mart_activity_no_site WHERE start_year IS NULL)",
     ) == [(undated_clusters,)]
     assert query(
         replay_db, "SELECT sum(trials_started) > 0 FROM mart_regional_activity WHERE start_year IS NULL"

@@ -139,6 +139,20 @@ def _schemas(url: str) -> set[str]:
 def test_every_mart_and_dimension_arrives_with_the_same_rows(warehouse: Path, target: str) -> None:
     tables = postgres.publish(warehouse, target)
     assert {"countries", "products", "organisations", "mart_country_activity", "mart_sponsors"} <= set(tables)
+    # the trial-level tables travel too, dates as DATE and coordinates as numbers
+    assert tables["mart_trials"] > 0 and tables["mart_trial_sites"] > 0
+    assert dict(
+        _pg(
+            target,
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'cgt_atlas' "
+            "AND column_name IN ('start_date', 'start_date_precision', 'latitude', 'country_codes')",
+        )
+    ) == {
+        "start_date": "date",
+        "start_date_precision": "text",
+        "latitude": "double precision",
+        "country_codes": "ARRAY",
+    }
     assert _schemas(target) == {"cgt_atlas"}
     for table, rows in tables.items():
         published = sorted(_pg(target, f'SELECT * FROM cgt_atlas."{table}"'), key=repr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from cgt_atlas import charts
 from cgt_atlas.landing import new_run_id
-from cgt_atlas.report import MEASURED_QUALITY, build_report
+from cgt_atlas.report import MEASURED_QUALITY, build_report, sample_note
 from tests.conftest import shared_path
 from tests.helpers import small_warehouse
 from tests.registry_helpers import load_replay
@@ -74,3 +75,28 @@ def test_the_report_builds_on_the_replay(tmp_path: Path, monkeypatch: pytest.Mon
     assert_offline_report(page)
     # product names as people read them: brand names as written, not capitals or lower-case INNs alone
     assert "Kymriah" in page and "KYMRIAH" not in page
+    # the headline says the replay is a sample of one query, and the sources paragraph is what was loaded
+    assert "A replayed sample, not the registries in full" in page
+    assert re.search(r"\d+% of its counted trials are CAR-T: it is a CAR-T-query sample", page)
+    sources = re.search(r"<p><b>Sources\.</b>(.*?)</p>", page, re.S).group(1)
+    assert "ClinicalTrials.gov API v2 (2,274 records, replay)" in sources
+    assert "Swissmedic authorised packages" in sources.split("Not loaded here:")[1]
+    assert "Phase 1/2" in page and "PHASE1/PHASE2" not in page
+
+
+def test_year_axes_keep_every_year_and_lines_drop_to_zero() -> None:
+    rows = [{"year": 2007, "region": "Europe", "trials": 2}, {"year": 2009, "region": "Europe", "trials": 1}]
+    assert charts.every_year(rows) == [2007, 2008, 2009]
+    filled = charts.fill_years(rows, "region", "trials")
+    assert [(row["year"], row["trials"]) for row in filled] == [(2007, 2), (2008, 0), (2009, 1)]
+    spec = charts.stacked_years(rows, "region", "trials", "t", "trials", partial_year=2009).to_dict()
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [2007, 2008, 2009]
+    assert "2009 partial" in json.dumps(spec)
+
+
+def test_the_sample_note_appears_only_for_replayed_registries() -> None:
+    live = [{"source": "ctgov", "mode": "live"}, {"source": "ema", "mode": "replay"}]
+    assert sample_note(live, [("CAR-T", 9)]) == ""
+    replay = [{"source": "ctgov", "mode": "replay"}]
+    assert "CAR-T-query sample" in sample_note(replay, [("CAR-T", 9), ("TCR-T", 1)])
+    assert "query sample" not in sample_note(replay, [("CAR-T", 4), ("TCR-T", 3), ("AAV gene therapy", 3)])

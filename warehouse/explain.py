@@ -55,6 +55,7 @@ SELECT cluster_id, count(*) AS countries,
     string_agg(coalesce(country_code, '(no site)'), ' ' ORDER BY country_code) AS country_codes,
     any_value(start_year) AS start_year, any_value(modality) AS modality, any_value(cgt_role) AS cgt_role,
     bool_or(counts_as_development) AS counts_as_development, bool_or(is_started) AS is_started,
+    bool_or(is_counted) AS is_counted,
     bool_or(is_active) AS is_active, any_value(registrations) AS registrations
 FROM mart_cluster_countries
 WHERE cluster_id = (SELECT cluster_id FROM trial_clusters WHERE trial_id = $id)

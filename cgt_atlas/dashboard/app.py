@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 import plotly.graph_objects as go
 import pycountry
@@ -25,6 +26,7 @@ from cgt_atlas.dashboard import inputs, queries
 from cgt_atlas.errors import AtlasError
 
 COLOURS = "Blues"
+NO_MATCH = "No trials match these filters: widen the year range or clear a filter."
 
 
 class PortBusy(AtlasError):
@@ -79,9 +81,53 @@ def _site_text(site: dict) -> str:
     return f"{site['city'] or 'site'}: {trials} at {site['sites']} site(s)<br>{names}{more}"
 
 
+def _shade(share: float) -> str:
+    """The fill of a country holding `share` (0 to 1, on a square-root scale) of the top country's trials."""
+    return sample_colorscale(COLOURS, [0.15 + 0.85 * share])[0]
+
+
+def _legend_ticks(top: int) -> list[int]:
+    """Round trial counts up to `top` for the map's colour bar (none so near `top` that the labels touch)."""
+    ticks = [n for n in (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000) if n <= 0.7 * top]
+    return [*ticks[-4:], top] if top > 1 else [1]
+
+
+def colour_legend(top: int) -> go.Scatter:
+    """The map's colour bar: an empty trace carrying the countries' colour scale (square root of trials),
+    ticks labelled in trials. Drawn after the countries, so each country keeps its curve number."""
+    ticks = _legend_ticks(top)
+    return go.Scatter(
+        x=[None, None],
+        y=[None, None],
+        mode="markers",
+        marker={
+            "color": [0, 1],
+            "cmin": 0,
+            "cmax": 1,
+            "colorscale": [[i / 10, _shade(i / 10)] for i in range(11)],
+            "showscale": True,
+            "colorbar": {
+                "title": {"text": "CGT trials"},
+                "tickvals": [(tick / top) ** 0.5 for tick in ticks],
+                "ticktext": [f"{tick:,}" for tick in ticks],
+                "len": 0.6,
+                "thickness": 12,
+                "x": 0.01,
+                "xanchor": "left",
+                "y": 0.05,
+                "yanchor": "bottom",
+                "bgcolor": "rgba(255,255,255,0.8)",
+            },
+        },
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
 def world_map(counts: list[dict], sites: list[dict] | None = None, selected: str | None = None) -> go.Figure:
     """One filled outline per country, coloured by trials; customdata carries the ISO code for clicks.
-    The `selected` country is outlined; with `sites`, their markers on top and the view zoomed to them."""
+    The `selected` country is outlined; with `sites`, their markers on top and the view zoomed to them. A
+    colour bar says what the shades mean; when no trial matches, the map says so."""
     by_id = {iso_numeric(row["country_code"]): row for row in counts}
     selected_id = iso_numeric(selected) if selected else None
     top = max((row["trials"] for row in counts), default=1) or 1
@@ -94,7 +140,7 @@ def world_map(counts: list[dict], sites: list[dict] | None = None, selected: str
         for points in rings:
             xs.extend([p[0] for p in points] + [None])
             ys.extend([p[1] for p in points] + [None])
-        colour = sample_colorscale(COLOURS, [0.15 + 0.85 * (trials / top) ** 0.5])[0] if trials else "#eeeeee"
+        colour = _shade((trials / top) ** 0.5) if trials else "#eeeeee"
         figure.add_trace(
             go.Scatter(
                 x=xs,
@@ -111,6 +157,19 @@ def world_map(counts: list[dict], sites: list[dict] | None = None, selected: str
                 hoveron="fills",
                 showlegend=False,
             )
+        )
+    if counts:
+        figure.add_trace(colour_legend(top))
+    else:
+        figure.add_annotation(
+            text=NO_MATCH,
+            x=0,
+            y=10,
+            showarrow=False,
+            font={"size": 16, "color": "#333333"},
+            bgcolor="rgba(255,255,255,0.9)",
+            bordercolor="#999999",
+            borderpad=8,
         )
     x_range, y_range = [-180, 180], [-58, 85]
     if sites:
@@ -162,7 +221,7 @@ def clicked_country(click: dict | None) -> str | None:
 LABELS = {
     "trial_id": "Trial",
     "start_year": "Start",
-    "lead_sponsor": "Lead sponsor",
+    "lead_sponsor": "Lead organisation",
     "first_agency": "First approved by",
     "first_date": "First approval",
     "days_after_first": "Days after first",
@@ -373,6 +432,7 @@ def build_app(db: Path) -> Dash:
     app.layout = html.Div(
         [
             dcc.Location(id="url", refresh=False),
+            dcc.Location(id="url-state", refresh=False),
             html.H1("CGT atlas: cell and gene therapy trials, approvals and manufacturing"),
             html.Div(
                 [
@@ -480,6 +540,51 @@ def build_app(db: Path) -> Dash:
         return inputs.country_code(clicked_country(click), allowed.countries) or no_update, no_update
 
     @app.callback(
+        Output("region", "value"),
+        Output("modality", "value"),
+        Output("sponsor-class", "value"),
+        Output("phase", "value"),
+        Output("years", "value"),
+        Output("undated", "value"),
+        Input("url", "search"),
+    )
+    def restore_filters(search: Any) -> tuple:
+        """A link opens with the filters it carries (what remember_filters wrote): ?region=Europe&phase=PHASE2
+        &years=2015-2020&undated=0; a filter it does not name stays as it is."""
+        return filters_from_query(search, choices)
+
+    @app.callback(
+        Output("url-state", "search"),
+        Input("region", "value"),
+        Input("modality", "value"),
+        Input("sponsor-class", "value"),
+        Input("phase", "value"),
+        Input("years", "value"),
+        Input("undated", "value"),
+        Input("country", "value"),
+        prevent_initial_call=True,
+    )
+    def remember_filters(
+        regions: Any, modalities: Any, classes: Any, phases: Any, years: Any, undated: Any, country: Any
+    ) -> str:
+        """Every filter in the address bar, so a view can be bookmarked or shared. Written through a second
+        Location that nothing reads, so writing the address triggers no callback. Only checked values are
+        written (a bad one is reset to its default, as the view does)."""
+        filters, code, _notice = inputs.checked_filters(
+            allowed, regions, modalities, classes, phases, years, undated, country
+        )
+        return query_from_filters(
+            filters.regions,
+            filters.modalities,
+            filters.sponsor_classes,
+            filters.phases,
+            list(filters.years) if filters.years else None,
+            [inputs.INCLUDE_UNDATED] if filters.include_undated else [],
+            code,
+            (lo, hi),
+        )
+
+    @app.callback(
         Output("map", "figure"),
         Output("trials-heading", "children"),
         Output("trials", "data"),
@@ -508,12 +613,72 @@ def build_app(db: Path) -> Dash:
         where = f" in {names.get(country, country)}" if country else ""
         matching = rows[0]["matching"] if rows else 0
         shown = f" (the newest {len(rows):,} listed)" if len(rows) < matching else ""
-        heading = f"Trials{where}: {matching:,}{shown}"
+        heading = f"Trials{where}: {matching:,}{shown}" if matching else f"Trials{where}: 0. {NO_MATCH}"
         sites = queries.sites(db, filters, country) if country else None
         records = [{c: r[c] for c in TRIAL_COLUMNS} for r in _records(rows, {"trial_id": "url"})]
         return world_map(counts, sites, country), heading, records, [_why(row) for row in rows], 0, notice
 
     return app
+
+
+FILTER_KEYS = ("region", "modality", "sponsor_class", "phase")
+"""The multi-choice filters as they are named in the address (repeated for several values)."""
+
+
+def query_from_filters(
+    regions: Any,
+    modalities: Any,
+    classes: Any,
+    phases: Any,
+    years: Any,
+    undated: Any,
+    country: Any,
+    span: tuple[int, int],
+) -> str:
+    """The filters as a query string: only those that narrow the view (the full year range and "include
+    undated", the defaults, are left out)."""
+    pairs: list[tuple[str, str]] = []
+    for key, values in zip(FILTER_KEYS, (regions, modalities, classes, phases), strict=True):
+        pairs.extend((key, str(value)) for value in values or [])
+    if years and tuple(int(y) for y in years) != tuple(span):
+        pairs.append(("years", f"{int(years[0])}-{int(years[1])}"))
+    if "include" not in (undated or []):
+        pairs.append(("undated", "0"))
+    if country:
+        pairs.append(("country", str(country)))
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def filters_from_query(search: Any, choices: dict[str, list]) -> tuple:
+    """(regions, modalities, sponsor classes, phases, years, undated) from a query string; no_update for each
+    filter the query does not name, and values the warehouse does not hold are dropped."""
+    query = parse_qs(search.lstrip("?") if isinstance(search, str) else "")
+
+    def allowed(key: str, options: list) -> Any:
+        known = {option["value"] if isinstance(option, dict) else option for option in options}
+        if key not in query:
+            return no_update
+        return [value for value in query[key] if value in known]
+
+    lo, hi = choices["years"]
+    years: Any = no_update
+    if "years" in query:
+        try:
+            first, last = (int(part) for part in query["years"][0].split("-", 1))
+            years = [max(lo, min(first, last)), min(hi, max(first, last))]
+        except ValueError:
+            years = no_update
+    undated: Any = no_update
+    if "undated" in query:
+        undated = [] if query["undated"][0] in ("0", "no", "false") else ["include"]
+    return (
+        allowed("region", choices["regions"]),
+        allowed("modality", choices["modalities"]),
+        allowed("sponsor_class", choices["sponsor_classes"]),
+        allowed("phase", choices["phases"]),
+        years,
+        undated,
+    )
 
 
 def check_port(host: str, port: int) -> None:

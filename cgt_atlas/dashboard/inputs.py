@@ -35,13 +35,18 @@ class Choices:
     def from_options(cls, options: dict[str, Any]) -> Choices:
         lo, hi = options["years"]
         return cls(
-            regions=frozenset(options["regions"]),
-            modalities=frozenset(options["modalities"]),
-            sponsor_classes=frozenset(options["sponsor_classes"]),
-            phases=frozenset(options["phases"]),
+            regions=_values(options["regions"]),
+            modalities=_values(options["modalities"]),
+            sponsor_classes=_values(options["sponsor_classes"]),
+            phases=_values(options["phases"]),
             years=(int(lo), int(hi)),
-            countries=frozenset(choice["value"] for choice in options["countries"]),
+            countries=_values(options["countries"]),
         )
+
+
+def _values(options: list[Any]) -> frozenset[str]:
+    """What a dropdown sends: its options' values, whether given bare or as {"label", "value"}."""
+    return frozenset(option["value"] if isinstance(option, dict) else option for option in options)
 
 
 def _picked(value: Any, allowed: frozenset[str]) -> list[str] | None:

@@ -21,8 +21,22 @@ TRIAL_LIMIT = 5000
 """Rows sent to the trial table (which pages, sorts and filters them in the browser); the heading counts all
 that match, and the CLI's sql/export give every row."""
 
-CGT_DEVELOPMENT = "m.counts_as_development and m.is_started and m.modality <> 'not CGT'"
-"""What the activity marts count: started CGT trials whose CGT is the investigational product."""
+CGT_DEVELOPMENT = "m.is_counted"
+"""What every figure counts: trial_cluster_facts.is_counted (started investigational CGT trials)."""
+
+
+SPONSOR_CLASS_LABELS = {
+    "INDUSTRY": "Industry",
+    "OTHER": "Other (universities, hospitals, ...)",
+    "NIH": "NIH",
+    "FED": "US federal agency",
+    "OTHER_GOV": "Other government",
+    "NETWORK": "Research network",
+    "INDIV": "Individual",
+    "AMBIG": "Ambiguous",
+    "UNKNOWN": "Unknown",
+}
+"""ClinicalTrials.gov's lead sponsor classes as a reader names them (a class not listed shows as given)."""
 
 
 @dataclass(frozen=True)
@@ -75,17 +89,28 @@ def options(db: Path) -> dict[str, list]:
     """The filters' choices, the start-year range and how many trials have no start year, from what the
     warehouse holds."""
     base = f"from mart_cluster_countries m where {CGT_DEVELOPMENT}"
-    values = {
+    values: dict[str, list] = {
         key: [
             r["v"] for r in _rows(db, f"select distinct {col} as v {base} and {col} is not null order by 1")
         ]
         for key, col in (
             ("regions", "m.region"),
             ("modalities", "m.modality"),
-            ("sponsor_classes", "m.lead_sponsor_class"),
-            ("phases", "m.phase"),
         )
     }
+    values["sponsor_classes"] = [
+        {"value": r["v"], "label": SPONSOR_CLASS_LABELS.get(r["v"], r["v"])}
+        for r in _rows(
+            db,
+            f"select distinct m.lead_sponsor_class as v {base} and m.lead_sponsor_class is not null "
+            "order by 1",
+        )
+    ]
+    values["phases"] = _rows(
+        db,
+        f"""select distinct m.phase as value, phase_label(m.phase) as label {base} and m.phase is not null
+            order by label""",
+    )
     span = _rows(
         db,
         f"""select min(m.start_year) as lo, max(m.start_year) as hi,
@@ -114,26 +139,21 @@ def country_counts(db: Path, filters: Filters) -> list[dict]:
 
 
 def trials(db: Path, filters: Filters, country: str | None = None) -> list[dict]:
-    """The filtered trials (preferred record of each cluster), newest first, with a registry link and why the
-    classifier gave its modality and cell source (shown on hover)."""
+    """The filtered trials (one row each, from mart_trials), newest first, with a registry link, the phase and
+    the lead organisation as people write them, and why the classifier gave its modality and cell source
+    (shown on hover)."""
     where, params = _where(filters, country)
     return _rows(
         db,
-        f"""select m.cluster_id as trial_id, any_value(t.title) as title,
-                   any_value(m.start_year) as start_year,
-                   any_value(m.phase) as phase, any_value(m.modality) as modality,
-                   any_value(m.lead_sponsor) as lead_sponsor, any_value(t.registry) as registry,
-                   any_value(t.source_url) as source_url,
-                   string_agg(distinct m.country, ', ' order by m.country) as countries,
-                   any_value(c.modality_rule) as modality_rule,
-                   any_value(c.modality_evidence) as modality_evidence,
-                   any_value(c.cell_source) as cell_source,
-                   any_value(c.cell_source_basis) as cell_source_basis,
+        f"""select t.cluster_id as trial_id, t.title, t.start_year, t.phase_label as phase, t.modality,
+                   coalesce(t.lead_organisation, t.lead_sponsor) as lead_sponsor, t.registries[1] as registry,
+                   t.registry_url as source_url, array_to_string(t.countries, ', ') as countries,
+                   c.modality_rule, c.modality_evidence, c.cell_source, c.cell_source_basis,
                    count(*) over () as matching
-            from mart_cluster_countries m left join trials t on t.trial_id = m.cluster_id
-            left join trial_classification c on c.trial_id = m.cluster_id
-            where {where} group by m.cluster_id
-            order by start_year desc nulls last, trial_id limit {TRIAL_LIMIT}""",
+            from mart_trials t
+            left join trial_classification c on c.trial_id = t.cluster_id
+            where t.cluster_id in (select m.cluster_id from mart_cluster_countries m where {where})
+            order by t.start_year desc nulls last, t.cluster_id limit {TRIAL_LIMIT}""",
         params,
     )
 

@@ -1,14 +1,14 @@
--- Grain: one row per key of the two activity marts: country x start year x modality (key_kind 'country') and
+-- Grain: one row per key of the activity marts: country x start year x modality (key_kind 'country') and
 -- region x start year x phase x modality (key_kind 'region'); NULL keys: unknown year or phase, or trials that
--- list no site. The trial figures of both activity marts, computed once with GROUPING SETS so the country and the
--- regional figures cannot drift apart; each mart adds its approvals. Every trial figure counts development:
--- trials that are not CGT, or whose CGT is the investigational product (counts_as_development); CGT trials that
--- only follow up patients treated earlier or study CAR-T recipients are counted apart, in trials_follow_up and
--- trials_population (started ones). trials_started counts trials that started or will not say (withdrawn and
--- not-yet-recruiting trials are counted apart); trials_active, sites, sponsors and the industry figures are of
--- started trials. Counts clusters, not registry records: a trial registered in several registries counts once
--- (trial_clusters), in every country and region where any of its records has a site, with its cluster's start
--- year, phase, status, sponsor and modality (mart_cluster_countries).
+-- list no site (the regional and country marts leave those out; the no-site companion mart keeps them). The trial figures of the activity marts, computed once with GROUPING SETS so the country and the
+-- regional figures cannot drift apart; each mart adds its approvals. Only CGT trials are here (is_cgt: trials that
+-- are not CGT have no row). trials_started counts the counted trials (trial_cluster_facts.is_counted: started
+-- investigational CGT trials); trials_active, sites, sponsors and the industry figures are of those. The others
+-- are counted apart: withdrawn and not-yet-recruiting trials, and CGT trials that only follow up patients treated
+-- earlier or study CAR-T recipients (trials_follow_up and trials_population, started ones). Counts clusters, not
+-- registry records: a trial registered in several registries counts once (trial_clusters), in every country and
+-- region where any of its records has a site, with its cluster's start year, phase, status, sponsor and modality
+-- (mart_cluster_countries).
 -- Columns:
 --   key_kind: `country` (the row of a country x start year x modality) or `region` (region x start year x phase x
 --     modality)
@@ -18,7 +18,7 @@
 --   start_year: year the trials started (NULL: no record of the trial gives a start date; these trials are counted on
 --     their own row, never dropped)
 --   phase: the trials' phase (`region` rows; NULL: not given)
---   modality: the trials' primary modality (`trial_classification`, see docs/classifier.md); part of the grain:
+--   modality: the trials' primary CGT modality (`trial_classification`, see docs/classifier.md); part of the grain:
 --     summing `trials_started`, `trials_active` and `sites` over `modality` gives the figures without it;
 --     `industry_share` must be recomputed, not summed
 --   trials_started: distinct trials with a site there that started that year: **withdrawn and not-yet-recruiting
@@ -44,6 +44,7 @@ WITH placed AS (
     -- count once per region, on its first country there.
     SELECT *, row_number() OVER (PARTITION BY cluster_id, region ORDER BY country_code) = 1 AS first_in_region
     FROM mart_cluster_countries
+    WHERE is_cgt
 )
 SELECT
     CASE WHEN grouping(country_code) = 0 THEN 'country' ELSE 'region' END AS key_kind,
@@ -53,21 +54,21 @@ SELECT
     start_year,
     phase,
     modality,
-    count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started) AS trials_started,
-    count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started AND is_active) AS trials_active,
+    count(DISTINCT cluster_id) FILTER (WHERE is_counted) AS trials_started,
+    count(DISTINCT cluster_id) FILTER (WHERE is_counted AND is_active) AS trials_active,
     count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND overall_status = 'NOT_YET_RECRUITING')
         AS trials_not_yet_recruiting,
     count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND overall_status = 'WITHDRAWN') AS trials_withdrawn,
     count(DISTINCT cluster_id) FILTER (WHERE is_started AND cgt_role = 'follow-up') AS trials_follow_up,
     count(DISTINCT cluster_id) FILTER (WHERE is_started AND cgt_role = 'population') AS trials_population,
-    coalesce(sum(sites) FILTER (WHERE counts_as_development AND is_started), 0)::BIGINT AS sites,
-    count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started AND is_industry_led) AS industry_trials,
-    round(count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started AND is_industry_led)
-        / nullif(count(DISTINCT cluster_id) FILTER (WHERE counts_as_development AND is_started), 0), 4) AS industry_share,
-    count(DISTINCT lead_sponsor) FILTER (WHERE counts_as_development AND is_started) AS distinct_sponsors,
+    coalesce(sum(sites) FILTER (WHERE is_counted), 0)::BIGINT AS sites,
+    count(DISTINCT cluster_id) FILTER (WHERE is_counted AND is_industry_led) AS industry_trials,
+    round(count(DISTINCT cluster_id) FILTER (WHERE is_counted AND is_industry_led)
+        / nullif(count(DISTINCT cluster_id) FILTER (WHERE is_counted), 0), 4) AS industry_share,
+    count(DISTINCT lead_sponsor) FILTER (WHERE is_counted) AS distinct_sponsors,
     CASE WHEN grouping(country_code) = 0
-        THEN coalesce(sum(registrations - 1) FILTER (WHERE counts_as_development AND is_started), 0)
-        ELSE coalesce(sum(registrations - 1) FILTER (WHERE counts_as_development AND is_started AND first_in_region), 0)
+        THEN coalesce(sum(registrations - 1) FILTER (WHERE is_counted), 0)
+        ELSE coalesce(sum(registrations - 1) FILTER (WHERE is_counted AND first_in_region), 0)
     END::BIGINT AS duplicate_registrations
 FROM placed
 GROUP BY GROUPING SETS ((country_code, start_year, modality), (region, start_year, phase, modality))

@@ -22,7 +22,7 @@
 --   sponsor_region_by_curated, sponsor_region_by_registry_address, sponsor_region_by_own_site, sponsor_region_by_single_country_sites: `sponsor_region_known` split by rule
 WITH cgt AS (
     SELECT * FROM mart_cluster_countries
-    WHERE modality <> 'not CGT' AND counts_as_development AND region IS NOT NULL
+    WHERE is_counted AND region IS NOT NULL
 ),
 cluster_spread AS (
     SELECT cluster_id, count(DISTINCT region) AS regions, count(DISTINCT country_code) AS countries

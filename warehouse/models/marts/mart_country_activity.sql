@@ -1,26 +1,28 @@
--- Grain: one row per country x start year x modality (start_year NULL: no record of the trial gives one).
--- Every trial figure counts development: trials that are not CGT, or whose CGT is the investigational product
--- (mart_cluster_countries.counts_as_development); CGT trials that only follow up patients treated earlier or
--- study CAR-T recipients are counted apart, in trials_follow_up and trials_population (started ones).
--- trials_started counts trials that started or will not say (withdrawn and not-yet-recruiting trials are
--- counted apart in trials_withdrawn and trials_not_yet_recruiting); trials_active, sites, sponsors and the
--- industry figures are of started trials. industry_trials: the numerator of industry_share (industry-led
--- trials), so a dashboard that sums rows recomputes the share as sum(industry_trials) / sum(trials_started)
--- instead of averaging shares. duplicate_registrations: further registrations of those started trials that
--- were merged into them as probable duplicates (mart_cluster_countries.registrations - 1), so
--- trials_started + duplicate_registrations is what the count would be without the duplicate rule.
--- distinct_sponsors is a distinct count: it cannot be summed across rows (a sponsor can lead trials in many).
+-- Grain: one row per country x start year x modality (start_year NULL: no record of the trial gives one). Only
+-- CGT and only placed: no 'not CGT' row and no row without a country (trials that list no site are in
+-- mart_activity_no_site). trials_started counts the counted trials (trial_cluster_facts.is_counted: started
+-- investigational CGT trials, what the report counts); trials_active, sites, sponsors and the industry figures are
+-- of those. Withdrawn and not-yet-recruiting trials, follow-up and population trials are counted apart
+-- (trials_withdrawn, trials_not_yet_recruiting, trials_follow_up, trials_population). industry_trials: the
+-- numerator of industry_share, so a dashboard that sums rows recomputes the share as
+-- sum(industry_trials) / sum(trials_started) instead of averaging shares. duplicate_registrations: further
+-- registrations of those started trials that were merged into them as probable duplicates
+-- (mart_cluster_countries.registrations - 1), so trials_started + duplicate_registrations is what the count would
+-- be without the duplicate rule. distinct_sponsors is a distinct count: it cannot be summed across rows (a sponsor
+-- can lead trials in many).
 -- Counts clusters, not registry records: a trial registered at ClinicalTrials.gov, EUCTR and a
 -- national registry counts once (trial_clusters), in every country where any of its records
 -- has a site; start year, status, sponsor and modality are its cluster's (mart_cluster_countries).
--- One modality per cluster ('not CGT' included): summing over modality gives country x year figures.
+-- One modality per cluster: summing over modality gives country x year figures; a trial with sites in two
+-- countries counts in both (mart_trials lists each trial once).
 -- sites: per trial and country, the most sites any one of its records lists there.
 -- approvals: CGT products first approved that year by the country's own agency (FDA for US, PMDA for
--- JP, ...); EMA's EU-wide approvals are counted in mart_regional_activity, not per member state.
+-- JP, ...; products the classifier names not CGT left out); EMA's EU-wide approvals are counted in
+-- mart_regional_activity, not per member state.
 -- Columns:
---   country_code: the country, ISO 3166-1 alpha-2; NULL on the row of trials none of whose records lists a site
---   country: the country's name (NULL as `country_code`)
---   region: the country's region (NULL as `country_code`)
+--   country_code: the country, ISO 3166-1 alpha-2
+--   country: the country's name
+--   region: the country's region
 --   start_year: year the trials started (NULL: no record of the trial gives a start date; these trials are counted on
 --     their own row, never dropped)
 --   industry_share: share of those trials with an industry lead sponsor (0 to 1); NULL on approval-only rows
@@ -29,13 +31,15 @@
 --     approvals and no trials (`trials_started` 0)
 --   *: as in activity_trial_counts
 WITH trials AS (
-    SELECT * EXCLUDE (key_kind, phase) FROM activity_trial_counts WHERE key_kind = 'country'
+    SELECT * EXCLUDE (key_kind, phase) FROM activity_trial_counts
+    WHERE key_kind = 'country' AND country_code IS NOT NULL
 ),
 approved AS (
     SELECT firsts.country_code, countries."name" AS country, countries.region,
         firsts.approval_year AS start_year, firsts.modality, count(*) AS approvals
     FROM product_first_approvals AS firsts
     JOIN countries USING (country_code)
+    WHERE firsts.modality <> 'not CGT'
     GROUP BY ALL
 )
 SELECT

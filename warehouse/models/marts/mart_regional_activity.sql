@@ -1,11 +1,10 @@
--- Grain: one row per region x start year x phase x modality (NULLs: unknown year or phase).
--- Every trial figure counts development: trials that are not CGT, or whose CGT is the investigational product
--- (mart_cluster_countries.counts_as_development); CGT trials that only follow up patients treated earlier or
--- study CAR-T recipients are counted apart, in trials_follow_up and trials_population (started ones).
--- trials_started counts trials that started or will not say (withdrawn and not-yet-recruiting trials are
--- counted apart in trials_withdrawn and trials_not_yet_recruiting); trials_active, sites, sponsors and the
--- industry figures are of started trials. industry_trials: the numerator of industry_share (industry-led
--- trials), so a dashboard that sums rows recomputes the share as sum(industry_trials) / sum(trials_started)
+-- Grain: one row per region x start year x phase x modality (NULLs: unknown year or phase). Only CGT and only
+-- placed: no 'not CGT' row and no row without a region (trials that list no site are in mart_activity_no_site).
+-- trials_started counts the counted trials (trial_cluster_facts.is_counted: started investigational CGT trials,
+-- what the report counts); trials_active, sites, sponsors and the industry figures are of those. Withdrawn and
+-- not-yet-recruiting trials, follow-up and population trials are counted apart (trials_withdrawn,
+-- trials_not_yet_recruiting, trials_follow_up, trials_population). industry_trials: the numerator of
+-- industry_share, so a dashboard that sums rows recomputes the share as sum(industry_trials) / sum(trials_started)
 -- instead of averaging shares. duplicate_registrations: further registrations of those started trials that
 -- were merged into them as probable duplicates (mart_cluster_countries.registrations - 1), so
 -- trials_started + duplicate_registrations is what the count would be without the duplicate rule.
@@ -13,14 +12,14 @@
 -- Counts clusters, not registry records: a trial registered in several registries counts
 -- once (trial_clusters), in every region where any of its records has a site, with its
 -- cluster's start year, phase, status, sponsor and modality (mart_cluster_countries). Every
--- cluster has exactly one modality ('not CGT' included), so summing over modality gives the
--- region x year x phase figures. sites: summed over the region's countries, each the most sites
--- one record lists there. distinct_sponsors: distinct lead sponsors of those trials.
--- approvals: CGT products first approved in the region that year with that modality
--- (product_first_approvals); approvals have no phase, so they sit on the phase-NULL row (a row
--- with trials_started = 0 when no trial of unknown phase started there that year).
+-- cluster has exactly one modality, so summing over modality gives the region x year x phase figures; a trial
+-- with sites in two regions counts in both (mart_trials lists each trial once). sites: summed over the region's
+-- countries, each the most sites one record lists there. approvals: CGT products first approved in the region
+-- that year with that modality (product_first_approvals; products the classifier names not CGT left out);
+-- approvals have no phase, so they sit on the phase-NULL row (a row with trials_started = 0 when no trial of
+-- unknown phase started there that year).
 -- Columns:
---   region: the region; NULL: trials that list no site
+--   region: the region
 --   phase: the trials' phase; NULL: not given (and approvals)
 --   start_year: year the trials started (NULL: not given; counted on their own row)
 --   sites: the started trials' sites, summed over the region's countries, each the most sites one record lists there
@@ -29,12 +28,14 @@
 --     have no phase, so they sit on the row with `phase` NULL
 --   *: as in activity_trial_counts
 WITH trials AS (
-    SELECT * EXCLUDE (key_kind, country_code, country) FROM activity_trial_counts WHERE key_kind = 'region'
+    SELECT * EXCLUDE (key_kind, country_code, country) FROM activity_trial_counts
+    WHERE key_kind = 'region' AND region IS NOT NULL
 ),
 regional_firsts AS (
     SELECT product_id, region, min(modality) AS modality,
         min(approval_year) AS approval_year
     FROM product_first_approvals
+    WHERE modality <> 'not CGT'
     GROUP BY product_id, region
 ),
 approved AS (

@@ -32,7 +32,7 @@ WITH cgt AS (
     FROM mart_cluster_countries AS clusters
     JOIN name_keys AS keys ON keys."name" = clusters.lead_sponsor
     JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = keys.name_key
-    WHERE clusters.modality <> 'not CGT' AND clusters.counts_as_development AND clusters.region IS NOT NULL
+    WHERE clusters.is_counted AND clusters.region IS NOT NULL
 ),
 votes AS (
     SELECT region, organisation_id, 'class' AS kind, lead_sponsor_class AS value, count(*) AS n
