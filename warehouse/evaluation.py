@@ -32,6 +32,7 @@ HAND_LABELLED = WAREHOUSE_DIR / "classifier_eval.csv"
 GENUINE_LABELLED = WAREHOUSE_DIR / "classifier_eval_genuine.csv"
 CELL_SOURCE_LABELLED = WAREHOUSE_DIR / "classifier_eval_cell_source.csv"
 MSC_LABELLED = WAREHOUSE_DIR / "classifier_eval_msc.csv"
+EMA_ADJUDICATED = WAREHOUSE_DIR / "classifier_eval_ema_adjudicated.csv"
 DEFAULT_EMA_REPORT_DIR = shared_dir() / "samples" / "ema"
 DEFAULT_CTGOV_SAMPLES_DIR = shared_dir() / "samples" / "ctgov"
 DEFAULT_CTGOV_CLASSIC_CSV_DIR = DEFAULT_CTGOV_SAMPLES_DIR / "classic_csv"
@@ -108,8 +109,23 @@ def hand_labelled(path: Path = HAND_LABELLED) -> tuple[Scores, Scores]:
     return modality, target
 
 
-def ema_report(report_dir: Path = DEFAULT_EMA_REPORT_DIR) -> Scores:
-    """CGT vs not CGT on every human medicine of EMA's report, against its advanced-therapy flag."""
+def ema_adjudications(path: Path = EMA_ADJUDICATED) -> dict[str, str]:
+    """product number -> 'CGT' or 'not CGT' where the report's own substance contradicts its flag.
+
+    EMA's report leaves the advanced-therapy flag at No on withdrawn applications; each row says why the
+    report's own INN or substance makes the medicine a gene or cell therapy.
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["product_number"]: row["expected"] for row in csv.DictReader(handle)}
+
+
+def ema_report(
+    report_dir: Path = DEFAULT_EMA_REPORT_DIR, adjudicated: dict[str, str] | None = None
+) -> Scores:
+    """CGT vs not CGT on every human medicine of EMA's report, against its advanced-therapy flag.
+
+    adjudicated (ema_adjudications()) replaces the flag of the medicines it names.
+    """
     from cgt_atlas.sources.ema import settings as s
     from cgt_atlas.sources.ema.helpers import report_rows
 
@@ -128,9 +144,10 @@ def ema_report(report_dir: Path = DEFAULT_EMA_REPORT_DIR) -> Scores:
     scores = Scores()
     for item_id, is_atmp in truth.items():
         got = results[item_id]
+        expected = "CGT" if is_atmp else "not CGT"
         scores.add(
             item_id,
-            "CGT" if is_atmp else "not CGT",
+            (adjudicated or {}).get(item_id, expected),
             "CGT" if got["is_cgt"] else "not CGT",
             got["modality_evidence"],
         )
@@ -506,6 +523,11 @@ def report(
             " (the report names no modality, so CGT vs not CGT only)",
             ema_report(ema_dir),
         )
+        table(
+            f"EMA medicines report, adjudicated ({EMA_ADJUDICATED.name}: withdrawn applications whose own"
+            " INN or substance is a gene or cell therapy count as CGT): CGT vs not CGT",
+            ema_report(ema_dir, ema_adjudications()),
+        )
     else:
         lines.append(f"\nEMA report: none in {ema_dir}, skipped")
     if ctgov_dir.exists():
@@ -544,6 +566,10 @@ def report(
         table(
             f"Warehouse: cell source vs hand labels of replay CAR trials ({CELL_SOURCE_LABELLED.name})",
             source,
+        )
+        agreed, labelled = sum(source.true_positive.values()), sum(source.support.values())
+        lines.append(
+            f"  cell source agreement: {agreed}/{labelled} = {agreed / labelled:.3f}" if labelled else ""
         )
         table("Warehouse: cgt_role vs the same hand labels", role)
     return "\n".join(lines).lstrip("\n")
