@@ -187,13 +187,32 @@ SPONSORS = [
     ("NCT00000005", "lead", "Provincial Hospital of Somewhere", "OTHER", None),
     ("NCT00000006", "lead", "Uncurated Biotech Co., Ltd.", "INDUSTRY", None),
     ("2020-000001-01", "lead", "Some Foundation", None, "Germany"),
+    # issue 19: investigators as sponsors, parts of a university, a company registered as OTHER
+    ("NCT00000007", "lead", "Zhejiang University", "OTHER", None),
+    ("NCT00000008", "lead", "He Huang", "OTHER", None),
+    ("NCT00000009", "lead", "He Huang", "OTHER", None),
+    (
+        "NCT00000010",
+        "lead",
+        "Second Affiliated Hospital, Zhejiang University, School of Medicine",
+        "OTHER",
+        None,
+    ),
+    ("NCT00000011", "lead", "Christian Schmidt, MD", "OTHER", None),
+    ("NCT00000012", "lead", "Shanghai Example Cell Biotechnology Co., Ltd.", "OTHER", None),
 ]
+AFFILIATIONS = [("NCT00000011", "Klinikum der Universitat Munchen")]
 SITES = [
     ("NCT00000004", 0, "M D Anderson Cancer Center", "US"),
     ("NCT00000004", 1, "Hospital Universitario", "ES"),
     ("NCT00000005", 0, "City Hospital A", "CN"),
     ("NCT00000005", 1, "City Hospital B", "CN"),
     ("NCT00000006", 0, "Uncurated Biotech Clinic", "CN"),
+    ("NCT00000007", 0, "Zhejiang University", "CN"),
+    ("NCT00000008", 0, "The First Affiliated Hospital, Zhejiang University School of Medicine", "CN"),
+    ("NCT00000009", 0, "First affiliated hospital, School of Medicine, Zhejiang University", "CN"),
+    ("NCT00000009", 1, "Some Other Hospital", "CN"),
+    ("NCT00000011", 0, "Uniklinik Somewhere", "DE"),
 ]
 
 
@@ -216,10 +235,47 @@ def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             "INSERT INTO trial_sites (trial_id, site_index, facility, country_code) VALUES (?, ?, ?, ?)",
             SITES,
         )
+        con.executemany(
+            "INSERT INTO trials (trial_id, source, lead_sponsor, lead_sponsor_class)"
+            " VALUES (?, 'ctgov', ?, ?)",
+            [
+                (trial, name, kind)
+                for trial, _, name, kind, _ in SPONSORS
+                if trial in ("NCT00000007", "NCT00000012")
+            ],
+        )
+        con.executemany(
+            "UPDATE trial_sponsors SET investigator_affiliation = ? WHERE trial_id = ? AND role = 'lead'",
+            [(affiliation, trial) for trial, affiliation in AFFILIATIONS],
+        )
         build_models(con)
     finally:
         con.close()
     yield db
+
+
+def test_how_a_spelling_was_mapped_is_kept(small_warehouse: Path) -> None:
+    rows = dict(
+        (name, (kind, mapped_by, org_type))
+        for name, kind, mapped_by, org_type in query(
+            small_warehouse,
+            "SELECT sponsor_name, sponsor_kind, mapped_by, org_type FROM sponsor_organisations",
+        )
+    )
+    assert rows["He Huang"] == ("person", "investigator trial sites", "academic_or_hospital")
+    assert rows["Christian Schmidt, MD"] == ("person", "investigator affiliation", "academic_or_hospital")
+    assert rows["Second Affiliated Hospital, Zhejiang University, School of Medicine"][:2] == (
+        "organisation",
+        "institution name",
+    )
+    assert rows["Zhejiang University"] == ("organisation", None, "academic_or_hospital")
+    # a company's legal form makes it industry whatever class the registry gave; curated kinds win
+    assert rows["Shanghai Example Cell Biotechnology Co., Ltd."][2] == "industry"
+    assert query(
+        small_warehouse,
+        "SELECT trial_id, is_industry_led FROM stg_trials WHERE trial_id IN ('NCT00000012', 'NCT00000007')"
+        " ORDER BY 1",
+    ) == [("NCT00000007", False), ("NCT00000012", True)]
 
 
 def _organisation(db: Path, sponsor: str) -> tuple:
@@ -249,6 +305,14 @@ def _organisation(db: Path, sponsor: str) -> tuple:
         # an industry sponsor gets a country only from curation, never from where its trials run
         ("Uncurated Biotech Co., Ltd.", ("uncurated biotech", None, "unknown")),
         ("Some Foundation", ("some foundation", "DE", "registry address")),
+        # a person maps to the institution its trials run at; a part of a university merges into it
+        ("He Huang", ("zhejiang university", "CN", "own site")),
+        (
+            "Second Affiliated Hospital, Zhejiang University, School of Medicine",
+            ("zhejiang university", "CN", "own site"),
+        ),
+        # the affiliation the record gives wins over the sites
+        ("Christian Schmidt, MD", ("klinikum der universitat munchen", "DE", "single-country sites")),
     ],
 )
 def test_each_spelling_maps_to_its_parent_and_says_which_rule_gave_the_country(

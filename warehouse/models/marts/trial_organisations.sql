@@ -11,6 +11,8 @@
 --   sponsor_class: the record's sponsor class
 --   is_curated: the spelling names a curated organisation (false when unmatched)
 --   country_rule: as in `sponsor_organisations`; `unknown` when unmatched
+--   sponsor_kind, mapped_by: as in `sponsor_organisations` (a person sponsor mapped to its affiliation, a part
+--     of a university merged into it)
 SELECT
     sponsors.trial_id,
     sponsors.role,
@@ -23,7 +25,9 @@ SELECT
     orgs.country_code,
     orgs.region,
     coalesce(orgs.country_rule, 'unknown') AS country_rule,
-    orgs.evidence
+    orgs.evidence,
+    orgs.sponsor_kind,
+    orgs.mapped_by
 FROM trial_sponsors AS sponsors
 LEFT JOIN name_keys AS keys ON keys."name" = sponsors."name"
 LEFT JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = keys.name_key
