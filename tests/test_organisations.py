@@ -130,6 +130,7 @@ def test_a_bad_seed_row_is_refused_with_the_rule_it_broke(tmp_path: Path) -> Non
             ["Acme Labs", "acme", "subsidiary", GOOD_URL, "fine"],
             ["Acme Ltd", "acme", "cousin", GOOD_URL, "unknown relation"],
             ["Ghost Co", "ghost", "same", GOOD_URL, "names no organisation"],
+            ["Acme Bought", "acme", "acquired", GOOD_URL, "an acquisition without its date"],
         ],
     )
     tables, rejected = _parse([orgs, aliases])
@@ -145,6 +146,9 @@ def test_a_bad_seed_row_is_refused_with_the_rule_it_broke(tmp_path: Path) -> Non
     alias_valid, alias_quarantined = tables["organisation_aliases"]
     assert alias_valid.get_column("alias").to_list() == ["Acme Labs"]
     assert alias_quarantined.get_column("check_name").str.starts_with("relation:isin").any()
+    assert (
+        alias_quarantined.get_column("check_name").str.contains("an_acquisition_has_its_effective_date").any()
+    )
     assert [r.failure_value for r in rejected] == [
         "alias 'Ghost Co' names organisation_id 'ghost', which organisations.csv does not hold"
     ]
@@ -162,7 +166,10 @@ def test_two_spellings_that_normalise_alike_may_not_name_two_parents(tmp_path: P
     aliases = _write(
         tmp_path / "organisation_aliases.csv",
         ALIAS_HEADER,
-        [["Nova, Inc.", "acme", "acquired", GOOD_URL, ""], ["NOVA Ltd", "zenith", "acquired", GOOD_URL, ""]],
+        [
+            ["Nova, Inc.", "acme", "acquired", GOOD_URL, "", "2020"],
+            ["NOVA Ltd", "zenith", "acquired", GOOD_URL, "", "2021-05"],
+        ],
     )
     tables, _ = _parse([orgs, aliases])
     valid, quarantined = tables["organisation_aliases"]
@@ -200,7 +207,11 @@ SPONSORS = [
     ),
     ("NCT00000011", "lead", "Christian Schmidt, MD", "OTHER", None),
     ("NCT00000012", "lead", "Shanghai Example Cell Biotechnology Co., Ltd.", "OTHER", None),
+    # Kite's acquisition by Gilead took effect in 2017-10 (organisation_aliases.effective_date)
+    ("NCT00000013", "lead", "Kite, A Gilead Company", "INDUSTRY", None),
+    ("NCT00000014", "lead", "Kite, A Gilead Company", "INDUSTRY", None),
 ]
+START_DATES = {"NCT00000013": "2016-05", "NCT00000014": "2019-01-10"}
 AFFILIATIONS = [("NCT00000011", "Klinikum der Universitat Munchen")]
 SITES = [
     ("NCT00000004", 0, "M D Anderson Cancer Center", "US"),
@@ -236,12 +247,12 @@ def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             SITES,
         )
         con.executemany(
-            "INSERT INTO trials (trial_id, source, lead_sponsor, lead_sponsor_class)"
-            " VALUES (?, 'ctgov', ?, ?)",
+            "INSERT INTO trials (trial_id, source, lead_sponsor, lead_sponsor_class, start_date)"
+            " VALUES (?, 'ctgov', ?, ?, ?)",
             [
-                (trial, name, kind)
+                (trial, name, kind, START_DATES.get(trial))
                 for trial, _, name, kind, _ in SPONSORS
-                if trial in ("NCT00000007", "NCT00000012")
+                if trial in ("NCT00000007", "NCT00000012", *START_DATES)
             ],
         )
         con.executemany(
@@ -276,6 +287,18 @@ def test_how_a_spelling_was_mapped_is_kept(small_warehouse: Path) -> None:
         "SELECT trial_id, is_industry_led FROM stg_trials WHERE trial_id IN ('NCT00000012', 'NCT00000007')"
         " ORDER BY 1",
     ) == [("NCT00000007", False), ("NCT00000012", True)]
+
+
+def test_an_acquisition_applies_from_its_effective_date(small_warehouse: Path) -> None:
+    rows = query(
+        small_warehouse,
+        "SELECT trial_id, organisation_id, now_part_of, country_rule FROM trial_organisations"
+        " WHERE trial_id IN ('NCT00000013', 'NCT00000014') ORDER BY trial_id",
+    )
+    assert rows == [
+        ("NCT00000013", "kite a gilead", "Gilead Sciences", "unknown"),
+        ("NCT00000014", "gilead", None, "curated"),
+    ]
 
 
 def _organisation(db: Path, sponsor: str) -> tuple:
@@ -342,10 +365,13 @@ def test_bms_and_gilead_are_one_parent_each_in_every_region(replay_warehouse: Pa
     )
     assert {organisation for _, organisation, _ in rows} == {"bms", "gilead"}
     assert all(count == 1 for _, _, count in rows)
+    # trials started before an acquisition took effect stay with the acquired company, which says its parent
     merged = query(
         replay_warehouse,
         "SELECT count(*) FROM mart_sponsors WHERE organisation_id NOT IN ('bms', 'gilead') AND "
-        "regexp_matches(lower(sponsor_names), 'juno|celgene|kite|bristol')",
+        "regexp_matches(lower(sponsor_names), 'juno|celgene|kite|bristol') "
+        "AND now_part_of IS DISTINCT FROM CASE WHEN regexp_matches(lower(sponsor_names), 'kite') "
+        "THEN 'Gilead Sciences' ELSE 'Bristol Myers Squibb' END",
     )
     assert merged == [(0,)]
 

@@ -41,6 +41,9 @@
 --   evidence: what gave the country (for a mapped spelling, the mapping first)
 --   sponsor_kind: `person` (an investigator named as sponsor) or `organisation`
 --   mapped_by: NULL, `investigator affiliation`, `investigator trial sites` or `institution name`
+--   acquired_on: for a spelling of a company its curated parent acquired (relation `acquired`), the date the
+--     acquisition took effect (`organisation_aliases.effective_date`: YYYY, YYYY-MM or YYYY-MM-DD); NULL otherwise.
+--     trials started before it stay with the acquired company (docs/organisations.md)
 WITH spellings AS (
     SELECT keys.name_key AS sponsor_key, sponsors.trial_id, sponsors."name", sponsors.role,
         sponsors.sponsor_class, sponsors.investigator_affiliation, countries.country_code AS registry_country_code
@@ -50,15 +53,17 @@ WITH spellings AS (
     WHERE keys.name_key IS NOT NULL
 ),
 curated_keys AS (
-    SELECT alias_key AS sponsor_key, organisation_id, relation, alias AS matched FROM organisation_aliases
+    SELECT alias_key AS sponsor_key, organisation_id, relation, alias AS matched,
+        CASE WHEN relation = 'acquired' THEN effective_date END AS acquired_on
+    FROM organisation_aliases
     UNION ALL
-    SELECT organisation_key("name"), organisation_id, 'same', "name" FROM organisations
+    SELECT organisation_key("name"), organisation_id, 'same', "name", NULL FROM organisations
     WHERE organisation_key("name") NOT IN (SELECT alias_key FROM organisation_aliases)
 ),
 curated AS (
     SELECT keys.sponsor_key, organisations.organisation_id, organisations."name" AS organisation_name,
         organisations.org_type, organisations.hq_country_code AS country_code, keys.relation,
-        keys.matched, organisations.source_url
+        keys.matched, organisations.source_url, keys.acquired_on
     FROM curated_keys AS keys
     JOIN organisations USING (organisation_id)
     QUALIFY row_number() OVER (PARTITION BY keys.sponsor_key ORDER BY organisations.organisation_id) = 1
@@ -304,7 +309,9 @@ SELECT
             || CASE WHEN targets.is_known THEN targets.evidence ELSE own.evidence END
     END AS evidence,
     CASE WHEN own.is_person THEN 'person' ELSE 'organisation' END AS sponsor_kind,
-    targets.rule AS mapped_by
+    targets.rule AS mapped_by,
+    curated.acquired_on
 FROM own
 LEFT JOIN targets USING (sponsor_key)
+LEFT JOIN curated USING (sponsor_key)
 ORDER BY own.sponsor_key
