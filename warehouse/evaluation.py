@@ -33,6 +33,7 @@ GENUINE_LABELLED = WAREHOUSE_DIR / "classifier_eval_genuine.csv"
 CELL_SOURCE_LABELLED = WAREHOUSE_DIR / "classifier_eval_cell_source.csv"
 MSC_LABELLED = WAREHOUSE_DIR / "classifier_eval_msc.csv"
 EMA_ADJUDICATED = WAREHOUSE_DIR / "classifier_eval_ema_adjudicated.csv"
+REPLAY_RESIDUE = WAREHOUSE_DIR / "classifier_eval_replay_residue.csv"
 DEFAULT_EMA_REPORT_DIR = shared_dir() / "samples" / "ema"
 DEFAULT_CTGOV_SAMPLES_DIR = shared_dir() / "samples" / "ctgov"
 DEFAULT_CTGOV_CLASSIC_CSV_DIR = DEFAULT_CTGOV_SAMPLES_DIR / "classic_csv"
@@ -432,6 +433,7 @@ def warehouse_figures(db_path: Path) -> dict[str, object]:
             if trial_id in labels
         }
         source_and_role = cell_source_and_role(con)
+        residue = replay_residue(con)
         atimp = con.sql(
             """
             SELECT flags.trial_id, bool_or(flags.is_atimp), any_value(classes.is_cgt)
@@ -451,7 +453,26 @@ def warehouse_figures(db_path: Path) -> dict[str, object]:
         "euctr_atimp_agreement": [(trial, flag, cgt) for trial, flag, cgt in atimp],
         "genuine_registry_records": score_cgt_and_modality(labelled, labels),
         "cell_source_and_role": source_and_role,
+        "replay_residue": residue,
     }
+
+
+def replay_residue(con: duckdb.DuckDBPyConnection, path: Path = REPLAY_RESIDUE) -> Scores:
+    """CGT vs not CGT on the replay trials rules 2026.12.6 called not CGT whose record is clear, read by hand.
+
+    Labelled from what each record says (a reason per row); the code-only records whose nature the record does
+    not state are left out. The 2026.12.7 rules were written while reading them: a regression set, not an
+    unbiased estimate (docs/classifier.md).
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        expected = {row["trial_id"]: row["expected"] for row in csv.DictReader(handle)}
+    scores = Scores()
+    for trial_id, is_cgt, evidence in con.execute(
+        "SELECT trial_id, is_cgt, modality_evidence FROM trial_classification ORDER BY trial_id"
+    ).fetchall():
+        if trial_id in expected:
+            scores.add(trial_id, expected[trial_id], "CGT" if is_cgt else "not CGT", evidence)
+    return scores
 
 
 def cell_source_and_role(
@@ -572,4 +593,9 @@ def report(
             f"  cell source agreement: {agreed}/{labelled} = {agreed / labelled:.3f}" if labelled else ""
         )
         table("Warehouse: cgt_role vs the same hand labels", role)
+        table(
+            f"Warehouse: replay trials rules 2026.12.6 called not CGT, read by hand ({REPLAY_RESIDUE.name}):"
+            " CGT vs not CGT",
+            figures["replay_residue"],
+        )
     return "\n".join(lines).lstrip("\n")
