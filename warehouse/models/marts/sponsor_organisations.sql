@@ -232,14 +232,14 @@ site_institutions AS (
 ),
 site_affiliation AS (
     SELECT votes.sponsor_key, arg_min(institution, (-n, institution)) AS affiliation_key,
-        arg_min(example, (-n, institution)) AS affiliation_name, max(n) AS n, any_value(own.trials) AS trials
+        arg_min(example, (-n, institution)) AS affiliation_name, max(n) AS n, max(own.trials) AS trials
     FROM (
         SELECT sponsor_key, institution, count(DISTINCT trial_id) AS n, min(facility) AS example
         FROM site_institutions GROUP BY ALL
     ) AS votes
     JOIN own USING (sponsor_key)
     GROUP BY votes.sponsor_key
-    HAVING max(n) * 2 >= any_value(own.trials)
+    HAVING max(n) * 2 >= max(own.trials)
 ),
 bases AS (
     SELECT own.sponsor_key,
