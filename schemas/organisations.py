@@ -78,7 +78,21 @@ class OrganisationAlias(pa.DataFrameModel):
         description="an https page stating it (the ownership, for `subsidiary` / `acquired`)",
     )
     note: str = pa.Field(nullable=True, description="what that page says")
+    effective_date: str = pa.Field(
+        nullable=True,
+        str_matches=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="for `acquired`: the date the acquisition took effect, as precisely as the page states "
+        "it (YYYY, YYYY-MM or YYYY-MM-DD; the page and its sentence are `source_url` and `note`); trials "
+        "that started before it stay with the acquired company. NULL for the other relations",
+    )
     fetch_seq: int
+
+    @pa.dataframe_check(name="an_acquisition_has_its_effective_date")
+    def an_acquisition_has_its_effective_date(cls, data: PolarsData) -> pl.LazyFrame:
+        """An acquisition without its date would credit the acquirer with the trials run before the deal."""
+        return data.lazyframe.select(
+            (pl.col("relation") != "acquired") | pl.col("effective_date").is_not_null()
+        )
 
     @pa.dataframe_check(name="alias_names_one_organisation")
     def alias_names_one_organisation(cls, data: PolarsData) -> pl.LazyFrame:

@@ -323,6 +323,14 @@ class TrialSponsor(_TrialChild):
         description="the sponsor's country where the registry gives it (EUCTR B.1.3.4 / B.4.2, CTIS the "
         "primary sponsor's first address); NULL elsewhere",
     )
+    # Only registries that give it (ClinicalTrials.gov, ICTRP); optional for the EU registries
+    investigator_affiliation: Optional[str] = pa.Field(  # noqa: UP045 - pandera reads Optional
+        nullable=True,
+        description="lead rows: the affiliation the record gives for its responsible investigator "
+        "(ClinicalTrials.gov responsibleParty.investigatorAffiliation when it is not the person's own "
+        "name, else the first overall official's affiliation; ICTRP the first Contact_Affiliation); what "
+        "a sponsor that is a person maps to (`sponsor_organisations`). NULL elsewhere",
+    )
 
 
 class TrialId(_TrialChild):

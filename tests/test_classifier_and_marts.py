@@ -212,6 +212,10 @@ def test_replay_car_t_set_is_classified_car_t_with_targets(warehouse: Path) -> N
     assert agreement >= 0.95
     assert sum(role.true_positive.values()) / sum(role.support.values()) >= 0.95
     assert figures["car_t_with_target_share"] >= 0.80
+    # issue 19: the replay's cell products that rules 2026.12.6 missed, with no drug trial read as CGT
+    residue = figures["replay_residue"]
+    assert residue.support == {"CGT": 8, "not CGT": 22}
+    assert residue.recall("CGT") == 1.0 and residue.precision("CGT") == 1.0
     registry_cgt, registry_modality = figures["genuine_registry_records"]
     assert sum(registry_cgt.support.values()) >= 95
     assert registry_cgt.errors == [] and registry_modality.errors == []

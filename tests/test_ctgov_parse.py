@@ -168,3 +168,16 @@ def test_a_page_that_is_not_paged_studies_fails_loudly(tmp_path: Path, body: str
     page.write_text(body)
     with pytest.raises(PageStructureChanged, match=says):
         parse(page)
+
+
+def test_a_lead_sponsors_investigator_affiliation_comes_from_the_responsible_party_or_an_official() -> None:
+    """Genuine records: Hadassah's responsible investigator names his affiliation; another record repeats the
+    investigator's own name as the affiliation, so the overall official's affiliation stands in."""
+    folder = shared_path("samples", "ctgov", "v2_study")
+    found = {}
+    for name in ("aact__NCT00973089.json", "aact__NCT00763412.json"):
+        for row in rows(parse(folder / name), "trial_sponsors"):
+            found[(row["trial_id"], row["role"], row["name"])] = row["investigator_affiliation"]
+    assert found[("NCT00973089", "lead", "Hadassah Medical Organization")] == "Hadassah Medical Organization"
+    assert found[("NCT00763412", "lead", "Arbelaez, Ana Maria")] == "Washington University School of Medicine"
+    assert found[("NCT00763412", "collaborator", "Novo Nordisk A/S")] is None

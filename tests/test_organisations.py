@@ -130,6 +130,7 @@ def test_a_bad_seed_row_is_refused_with_the_rule_it_broke(tmp_path: Path) -> Non
             ["Acme Labs", "acme", "subsidiary", GOOD_URL, "fine"],
             ["Acme Ltd", "acme", "cousin", GOOD_URL, "unknown relation"],
             ["Ghost Co", "ghost", "same", GOOD_URL, "names no organisation"],
+            ["Acme Bought", "acme", "acquired", GOOD_URL, "an acquisition without its date"],
         ],
     )
     tables, rejected = _parse([orgs, aliases])
@@ -145,6 +146,9 @@ def test_a_bad_seed_row_is_refused_with_the_rule_it_broke(tmp_path: Path) -> Non
     alias_valid, alias_quarantined = tables["organisation_aliases"]
     assert alias_valid.get_column("alias").to_list() == ["Acme Labs"]
     assert alias_quarantined.get_column("check_name").str.starts_with("relation:isin").any()
+    assert (
+        alias_quarantined.get_column("check_name").str.contains("an_acquisition_has_its_effective_date").any()
+    )
     assert [r.failure_value for r in rejected] == [
         "alias 'Ghost Co' names organisation_id 'ghost', which organisations.csv does not hold"
     ]
@@ -162,7 +166,10 @@ def test_two_spellings_that_normalise_alike_may_not_name_two_parents(tmp_path: P
     aliases = _write(
         tmp_path / "organisation_aliases.csv",
         ALIAS_HEADER,
-        [["Nova, Inc.", "acme", "acquired", GOOD_URL, ""], ["NOVA Ltd", "zenith", "acquired", GOOD_URL, ""]],
+        [
+            ["Nova, Inc.", "acme", "acquired", GOOD_URL, "", "2020"],
+            ["NOVA Ltd", "zenith", "acquired", GOOD_URL, "", "2021-05"],
+        ],
     )
     tables, _ = _parse([orgs, aliases])
     valid, quarantined = tables["organisation_aliases"]
@@ -187,13 +194,36 @@ SPONSORS = [
     ("NCT00000005", "lead", "Provincial Hospital of Somewhere", "OTHER", None),
     ("NCT00000006", "lead", "Uncurated Biotech Co., Ltd.", "INDUSTRY", None),
     ("2020-000001-01", "lead", "Some Foundation", None, "Germany"),
+    # issue 19: investigators as sponsors, parts of a university, a company registered as OTHER
+    ("NCT00000007", "lead", "Zhejiang University", "OTHER", None),
+    ("NCT00000008", "lead", "He Huang", "OTHER", None),
+    ("NCT00000009", "lead", "He Huang", "OTHER", None),
+    (
+        "NCT00000010",
+        "lead",
+        "Second Affiliated Hospital, Zhejiang University, School of Medicine",
+        "OTHER",
+        None,
+    ),
+    ("NCT00000011", "lead", "Christian Schmidt, MD", "OTHER", None),
+    ("NCT00000012", "lead", "Shanghai Example Cell Biotechnology Co., Ltd.", "OTHER", None),
+    # Kite's acquisition by Gilead took effect in 2017-10 (organisation_aliases.effective_date)
+    ("NCT00000013", "lead", "Kite, A Gilead Company", "INDUSTRY", None),
+    ("NCT00000014", "lead", "Kite, A Gilead Company", "INDUSTRY", None),
 ]
+START_DATES = {"NCT00000013": "2016-05", "NCT00000014": "2019-01-10"}
+AFFILIATIONS = [("NCT00000011", "Klinikum der Universitat Munchen")]
 SITES = [
     ("NCT00000004", 0, "M D Anderson Cancer Center", "US"),
     ("NCT00000004", 1, "Hospital Universitario", "ES"),
     ("NCT00000005", 0, "City Hospital A", "CN"),
     ("NCT00000005", 1, "City Hospital B", "CN"),
     ("NCT00000006", 0, "Uncurated Biotech Clinic", "CN"),
+    ("NCT00000007", 0, "Zhejiang University", "CN"),
+    ("NCT00000008", 0, "The First Affiliated Hospital, Zhejiang University School of Medicine", "CN"),
+    ("NCT00000009", 0, "First affiliated hospital, School of Medicine, Zhejiang University", "CN"),
+    ("NCT00000009", 1, "Some Other Hospital", "CN"),
+    ("NCT00000011", 0, "Uniklinik Somewhere", "DE"),
 ]
 
 
@@ -216,10 +246,59 @@ def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             "INSERT INTO trial_sites (trial_id, site_index, facility, country_code) VALUES (?, ?, ?, ?)",
             SITES,
         )
+        con.executemany(
+            "INSERT INTO trials (trial_id, source, lead_sponsor, lead_sponsor_class, start_date)"
+            " VALUES (?, 'ctgov', ?, ?, ?)",
+            [
+                (trial, name, kind, START_DATES.get(trial))
+                for trial, _, name, kind, _ in SPONSORS
+                if trial in ("NCT00000007", "NCT00000012", *START_DATES)
+            ],
+        )
+        con.executemany(
+            "UPDATE trial_sponsors SET investigator_affiliation = ? WHERE trial_id = ? AND role = 'lead'",
+            [(affiliation, trial) for trial, affiliation in AFFILIATIONS],
+        )
         build_models(con)
     finally:
         con.close()
     yield db
+
+
+def test_how_a_spelling_was_mapped_is_kept(small_warehouse: Path) -> None:
+    rows = dict(
+        (name, (kind, mapped_by, org_type))
+        for name, kind, mapped_by, org_type in query(
+            small_warehouse,
+            "SELECT sponsor_name, sponsor_kind, mapped_by, org_type FROM sponsor_organisations",
+        )
+    )
+    assert rows["He Huang"] == ("person", "investigator trial sites", "academic_or_hospital")
+    assert rows["Christian Schmidt, MD"] == ("person", "investigator affiliation", "academic_or_hospital")
+    assert rows["Second Affiliated Hospital, Zhejiang University, School of Medicine"][:2] == (
+        "organisation",
+        "institution name",
+    )
+    assert rows["Zhejiang University"] == ("organisation", None, "academic_or_hospital")
+    # a company's legal form makes it industry whatever class the registry gave; curated kinds win
+    assert rows["Shanghai Example Cell Biotechnology Co., Ltd."][2] == "industry"
+    assert query(
+        small_warehouse,
+        "SELECT trial_id, is_industry_led FROM stg_trials WHERE trial_id IN ('NCT00000012', 'NCT00000007')"
+        " ORDER BY 1",
+    ) == [("NCT00000007", False), ("NCT00000012", True)]
+
+
+def test_an_acquisition_applies_from_its_effective_date(small_warehouse: Path) -> None:
+    rows = query(
+        small_warehouse,
+        "SELECT trial_id, organisation_id, now_part_of, country_rule FROM trial_organisations"
+        " WHERE trial_id IN ('NCT00000013', 'NCT00000014') ORDER BY trial_id",
+    )
+    assert rows == [
+        ("NCT00000013", "kite a gilead", "Gilead Sciences", "unknown"),
+        ("NCT00000014", "gilead", None, "curated"),
+    ]
 
 
 def _organisation(db: Path, sponsor: str) -> tuple:
@@ -249,6 +328,14 @@ def _organisation(db: Path, sponsor: str) -> tuple:
         # an industry sponsor gets a country only from curation, never from where its trials run
         ("Uncurated Biotech Co., Ltd.", ("uncurated biotech", None, "unknown")),
         ("Some Foundation", ("some foundation", "DE", "registry address")),
+        # a person maps to the institution its trials run at; a part of a university merges into it
+        ("He Huang", ("zhejiang university", "CN", "own site")),
+        (
+            "Second Affiliated Hospital, Zhejiang University, School of Medicine",
+            ("zhejiang university", "CN", "own site"),
+        ),
+        # the affiliation the record gives wins over the sites
+        ("Christian Schmidt, MD", ("klinikum der universitat munchen", "DE", "single-country sites")),
     ],
 )
 def test_each_spelling_maps_to_its_parent_and_says_which_rule_gave_the_country(
@@ -278,10 +365,13 @@ def test_bms_and_gilead_are_one_parent_each_in_every_region(replay_warehouse: Pa
     )
     assert {organisation for _, organisation, _ in rows} == {"bms", "gilead"}
     assert all(count == 1 for _, _, count in rows)
+    # trials started before an acquisition took effect stay with the acquired company, which says its parent
     merged = query(
         replay_warehouse,
         "SELECT count(*) FROM mart_sponsors WHERE organisation_id NOT IN ('bms', 'gilead') AND "
-        "regexp_matches(lower(sponsor_names), 'juno|celgene|kite|bristol')",
+        "regexp_matches(lower(sponsor_names), 'juno|celgene|kite|bristol') "
+        "AND now_part_of IS DISTINCT FROM CASE WHEN regexp_matches(lower(sponsor_names), 'kite') "
+        "THEN 'Gilead Sciences' ELSE 'Bristol Myers Squibb' END",
     )
     assert merged == [(0,)]
 

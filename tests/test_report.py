@@ -39,7 +39,7 @@ def assert_offline_report(page: str) -> None:
     assert not re.search(r"""(?:src|href)\s*=\s*['"]?\s*(?:https?:)?//""", page, re.I)
     assert "<h2>Scope and method</h2>" in page and "What is not counted" in page
     assert "precision 0.979 and recall 0.953" in page
-    # the quoted figures belong to the rules the warehouse was built with (rules 2026.12.6: unchanged figures)
+    # the quoted figures belong to the rules the warehouse was built with (rules 2026.12.7: unchanged figures)
     assert f"Measured quality of rules {MEASURED_QUALITY[0]}:" in page
     # the searches a live refresh sends, read from the source modules (so they cannot drift from the fetch)
     assert "Registry searches" in page and "filter.advanced=AREA[StudyType]INTERVENTIONAL" in page

@@ -24,7 +24,8 @@ RULES_FILE = RULES_DIR / "modality_rules.csv"
 PRODUCTS_FILE = RULES_DIR / "products.csv"
 CLASSIFY_SQL = RULES_DIR / "classify.sql"
 CELL_SOURCE_DEFAULTS_FILE = RULES_DIR / "cell_source_defaults.csv"
-CELL_SOURCES = ("autologous", "allogeneic", "in vivo", "not applicable")
+# 'either': the record says the cells may be the patient's own or a donor's ("autologous or allogeneic").
+CELL_SOURCES = ("autologous", "allogeneic", "either", "in vivo", "not applicable")
 KINDS = ("modality", "target", "cell_source", "role")
 # Helper kinds, not labels: `mask` removes disease names that name a cell type ("T-cell lymphoma",
 # "plasmacytoid dendritic cell neoplasm") before the modality scan; `context` says a short text names
@@ -165,7 +166,7 @@ def read_rules(path: Path = RULES_FILE, products_path: Path | None = PRODUCTS_FI
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown field {row['field']!r}")
         if row["kind"] not in KINDS + HELPER_KINDS:
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown kind {row['kind']!r}")
-        if row["kind"] == "cell_source" and row["label"] not in ("autologous", "allogeneic", "ignore"):
+        if row["kind"] == "cell_source" and row["label"] not in (*CELL_SOURCES[:3], "ignore"):
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown cell source {row['label']!r}")
         if row["kind"] == "role" and row["label"] not in ROLES:
             raise ValueError(f"{path}: rule {row['rule_id']}: unknown role {row['label']!r}")

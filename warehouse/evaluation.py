@@ -32,6 +32,8 @@ HAND_LABELLED = WAREHOUSE_DIR / "classifier_eval.csv"
 GENUINE_LABELLED = WAREHOUSE_DIR / "classifier_eval_genuine.csv"
 CELL_SOURCE_LABELLED = WAREHOUSE_DIR / "classifier_eval_cell_source.csv"
 MSC_LABELLED = WAREHOUSE_DIR / "classifier_eval_msc.csv"
+EMA_ADJUDICATED = WAREHOUSE_DIR / "classifier_eval_ema_adjudicated.csv"
+REPLAY_RESIDUE = WAREHOUSE_DIR / "classifier_eval_replay_residue.csv"
 DEFAULT_EMA_REPORT_DIR = shared_dir() / "samples" / "ema"
 DEFAULT_CTGOV_SAMPLES_DIR = shared_dir() / "samples" / "ctgov"
 DEFAULT_CTGOV_CLASSIC_CSV_DIR = DEFAULT_CTGOV_SAMPLES_DIR / "classic_csv"
@@ -108,8 +110,23 @@ def hand_labelled(path: Path = HAND_LABELLED) -> tuple[Scores, Scores]:
     return modality, target
 
 
-def ema_report(report_dir: Path = DEFAULT_EMA_REPORT_DIR) -> Scores:
-    """CGT vs not CGT on every human medicine of EMA's report, against its advanced-therapy flag."""
+def ema_adjudications(path: Path = EMA_ADJUDICATED) -> dict[str, str]:
+    """product number -> 'CGT' or 'not CGT' where the report's own substance contradicts its flag.
+
+    EMA's report leaves the advanced-therapy flag at No on withdrawn applications; each row says why the
+    report's own INN or substance makes the medicine a gene or cell therapy.
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["product_number"]: row["expected"] for row in csv.DictReader(handle)}
+
+
+def ema_report(
+    report_dir: Path = DEFAULT_EMA_REPORT_DIR, adjudicated: dict[str, str] | None = None
+) -> Scores:
+    """CGT vs not CGT on every human medicine of EMA's report, against its advanced-therapy flag.
+
+    adjudicated (ema_adjudications()) replaces the flag of the medicines it names.
+    """
     from cgt_atlas.sources.ema import settings as s
     from cgt_atlas.sources.ema.helpers import report_rows
 
@@ -128,9 +145,10 @@ def ema_report(report_dir: Path = DEFAULT_EMA_REPORT_DIR) -> Scores:
     scores = Scores()
     for item_id, is_atmp in truth.items():
         got = results[item_id]
+        expected = "CGT" if is_atmp else "not CGT"
         scores.add(
             item_id,
-            "CGT" if is_atmp else "not CGT",
+            (adjudicated or {}).get(item_id, expected),
             "CGT" if got["is_cgt"] else "not CGT",
             got["modality_evidence"],
         )
@@ -415,6 +433,7 @@ def warehouse_figures(db_path: Path) -> dict[str, object]:
             if trial_id in labels
         }
         source_and_role = cell_source_and_role(con)
+        residue = replay_residue(con)
         atimp = con.sql(
             """
             SELECT flags.trial_id, bool_or(flags.is_atimp), any_value(classes.is_cgt)
@@ -434,7 +453,26 @@ def warehouse_figures(db_path: Path) -> dict[str, object]:
         "euctr_atimp_agreement": [(trial, flag, cgt) for trial, flag, cgt in atimp],
         "genuine_registry_records": score_cgt_and_modality(labelled, labels),
         "cell_source_and_role": source_and_role,
+        "replay_residue": residue,
     }
+
+
+def replay_residue(con: duckdb.DuckDBPyConnection, path: Path = REPLAY_RESIDUE) -> Scores:
+    """CGT vs not CGT on the replay trials rules 2026.12.6 called not CGT whose record is clear, read by hand.
+
+    Labelled from what each record says (a reason per row); the code-only records whose nature the record does
+    not state are left out. The 2026.12.7 rules were written while reading them: a regression set, not an
+    unbiased estimate (docs/classifier.md).
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        expected = {row["trial_id"]: row["expected"] for row in csv.DictReader(handle)}
+    scores = Scores()
+    for trial_id, is_cgt, evidence in con.execute(
+        "SELECT trial_id, is_cgt, modality_evidence FROM trial_classification ORDER BY trial_id"
+    ).fetchall():
+        if trial_id in expected:
+            scores.add(trial_id, expected[trial_id], "CGT" if is_cgt else "not CGT", evidence)
+    return scores
 
 
 def cell_source_and_role(
@@ -506,6 +544,11 @@ def report(
             " (the report names no modality, so CGT vs not CGT only)",
             ema_report(ema_dir),
         )
+        table(
+            f"EMA medicines report, adjudicated ({EMA_ADJUDICATED.name}: withdrawn applications whose own"
+            " INN or substance is a gene or cell therapy count as CGT): CGT vs not CGT",
+            ema_report(ema_dir, ema_adjudications()),
+        )
     else:
         lines.append(f"\nEMA report: none in {ema_dir}, skipped")
     if ctgov_dir.exists():
@@ -545,5 +588,14 @@ def report(
             f"Warehouse: cell source vs hand labels of replay CAR trials ({CELL_SOURCE_LABELLED.name})",
             source,
         )
+        agreed, labelled = sum(source.true_positive.values()), sum(source.support.values())
+        lines.append(
+            f"  cell source agreement: {agreed}/{labelled} = {agreed / labelled:.3f}" if labelled else ""
+        )
         table("Warehouse: cgt_role vs the same hand labels", role)
+        table(
+            f"Warehouse: replay trials rules 2026.12.6 called not CGT, read by hand ({REPLAY_RESIDUE.name}):"
+            " CGT vs not CGT",
+            figures["replay_residue"],
+        )
     return "\n".join(lines).lstrip("\n")

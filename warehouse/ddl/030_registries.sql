@@ -2,6 +2,7 @@
 -- "Registries and linking"). trial_links and trial_clusters are models (warehouse/models/marts).
 -- Column meanings: the pandera models in schemas/registries.py (rendered in docs/data-contract.md).
 ALTER TABLE trial_sponsors ADD COLUMN IF NOT EXISTS country_name VARCHAR;  -- EUCTR B.1.3.4
+ALTER TABLE trial_sponsors ADD COLUMN IF NOT EXISTS investigator_affiliation VARCHAR;  -- ctgov responsibleParty, ICTRP contact
 CREATE TABLE IF NOT EXISTS euctr_member_states (
     trial_id VARCHAR,
     record_index BIGINT,

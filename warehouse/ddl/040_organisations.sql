@@ -22,3 +22,4 @@ CREATE TABLE IF NOT EXISTS organisation_aliases (
     note VARCHAR,
     run_id VARCHAR
 );
+ALTER TABLE organisation_aliases ADD COLUMN IF NOT EXISTS effective_date VARCHAR;  -- relation 'acquired' 

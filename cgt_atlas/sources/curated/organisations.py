@@ -35,7 +35,7 @@ CURATED_DIR = WAREHOUSE_DIR / "curated"
 SEED_FILES = ("organisations.csv", "organisation_aliases.csv")
 MACROS = WAREHOUSE_DIR / "ddl" / "041_organisation_macros.sql"
 ORGANISATION_COLUMNS = ("organisation_id", "name", "org_type", "hq_country_code", "source_url", "note")
-ALIAS_COLUMNS = ("alias", "organisation_id", "relation", "source_url", "note")
+ALIAS_COLUMNS = ("alias", "organisation_id", "relation", "source_url", "note", "effective_date")
 
 __all__ = [
     "DESCRIPTION",
@@ -91,8 +91,8 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
         [str(SEEDS_DIR / "countries.csv")],
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE alias_rows AS SELECT organisation_id, alias, "
-        "organisation_key(alias) AS alias_key, relation, source_url, note, fetch_seq FROM alias_frame"
+        "CREATE OR REPLACE TEMP TABLE alias_rows AS SELECT organisation_id, alias, organisation_key(alias) "
+        "AS alias_key, relation, source_url, note, effective_date, fetch_seq FROM alias_frame"
     )
     # The parent's hash covers its aliases too (an alias added or changed reloads its organisation),
     # and leaves out fetch_seq, so a row added above another does not reload it.
@@ -103,8 +103,8 @@ def parse(con: duckdb.DuckDBPyConnection, pages: list[Path]) -> ParsedPages:
             o.source_url, o.note,
             hash(to_json(struct_pack(o.organisation_id, o."name", o.org_type, o.hq_country_code, o.source_url,
                 o.note)), (
-                SELECT to_json(list(struct_pack(a.alias, a.alias_key, a.relation, a.source_url, a.note)
-                    ORDER BY a.alias)) FROM alias_rows AS a
+                SELECT to_json(list(struct_pack(a.alias, a.alias_key, a.relation, a.source_url, a.note,
+                    a.effective_date) ORDER BY a.alias)) FROM alias_rows AS a
                 WHERE a.organisation_id = o.organisation_id), $fingerprint)::UBIGINT AS content_hash,
             o.fetch_seq
         FROM organisation_frame AS o

@@ -16,7 +16,7 @@ FIELDS = (
     "Acronym", "Primary_sponsor", "Retrospective_flag", "Date_registration3", "Date_registration",
     "Source_Register", "web_address", "Recruitment_Status", "other_records", "Date_enrollement",
     "Target_size", "Study_type", "Phase", "Countries", "Condition", "Intervention", "Secondary_ID",
-    "Source_Support",
+    "Source_Support", "Contact_Affiliation",
 )  # fmt: skip
 FILE_SEQ_SPAN = 1_000_000  # fetch_seq = file_seq * span + position of the trial in the file
 

@@ -26,13 +26,29 @@
 --   hq_country_code, hq_region: the organisation's country and region by `country_rule`
 --   country_rule: how its country is known (docs/organisations.md)
 --   sponsor_names: the registry spellings merged into the row, ` | `-separated
-WITH cgt AS (
-    SELECT clusters.*, orgs.organisation_id, orgs.organisation_name, orgs.org_type,
-        orgs.country_code AS hq_country_code, orgs.region AS hq_region, orgs.country_rule
+--   now_part_of: for a company its curated parent acquired, on the row of its trials that started before the
+--     acquisition's year (`sponsor_organisations.acquired_on`; a start year equal to it counts with the acquirer): the
+--     acquirer's name; those trials stay with the acquired company (organisation_id: its spelling's key). NULL
+--     otherwise
+WITH led AS (
+    SELECT clusters.*, orgs.*  EXCLUDE (sponsor_name, sponsor_class, spellings, trials, country_code, region),
+        orgs.country_code AS org_country_code, orgs.region AS org_region,
+        -- year precision: mart_cluster_countries keeps a start year
+        coalesce(clusters.start_year < try_cast(left(orgs.acquired_on, 4) AS INTEGER), false) AS before_acquisition
     FROM mart_cluster_countries AS clusters
     JOIN name_keys AS keys ON keys."name" = clusters.lead_sponsor
     JOIN sponsor_organisations AS orgs ON orgs.sponsor_key = keys.name_key
     WHERE clusters.is_counted AND clusters.region IS NOT NULL
+),
+cgt AS (
+    SELECT led.* EXCLUDE (organisation_id, organisation_name, country_rule),
+        CASE WHEN before_acquisition THEN sponsor_key ELSE organisation_id END AS organisation_id,
+        CASE WHEN before_acquisition THEN lead_sponsor ELSE organisation_name END AS organisation_name,
+        CASE WHEN NOT before_acquisition THEN org_country_code END AS hq_country_code,
+        CASE WHEN NOT before_acquisition THEN org_region END AS hq_region,
+        CASE WHEN before_acquisition THEN 'unknown' ELSE country_rule END AS country_rule,
+        CASE WHEN before_acquisition THEN organisation_name END AS now_part_of
+    FROM led
 ),
 votes AS (
     SELECT region, organisation_id, 'class' AS kind, lead_sponsor_class AS value, count(*) AS n
@@ -61,6 +77,7 @@ per_organisation AS (
         min(hq_country_code) AS hq_country_code,
         min(hq_region) AS hq_region,
         min(country_rule) AS country_rule,
+        min(now_part_of) AS now_part_of,
         string_agg(DISTINCT lead_sponsor, ' | ' ORDER BY lead_sponsor) AS sponsor_names,
         count(DISTINCT cluster_id) AS trials,
         count(DISTINCT cluster_id) FILTER (WHERE is_active) AS trials_active,
@@ -79,7 +96,7 @@ ranked AS (
 )
 SELECT region, sponsor_rank, lead_sponsor, sponsor_class, trials, trials_active, cgt_trials, top_modality,
     countries, first_start_year, last_start_year, organisation_id, org_type, hq_country_code, hq_region,
-    country_rule, sponsor_names
+    country_rule, sponsor_names, now_part_of
 FROM ranked
 WHERE sponsor_rank <= 25
 ORDER BY region, sponsor_rank, lead_sponsor, organisation_id

@@ -10,7 +10,7 @@
 --     `summary: car-t` when only the brief summary says what the product is
 --   target: CAR, CAR-NK and TCR-T (and `in vivo CAR`) only: antigens joined by `+`
 --   target_rule: the rule that gave the target
---   cell_source: `autologous`, `allogeneic`, `in vivo` (the product makes or changes cells inside the patient: in vivo
+--   cell_source: `autologous`, `allogeneic`, `either` (the record says "autologous or allogeneic"; rules 2026.12.7), `in vivo` (the product makes or changes cells inside the patient: in vivo
 --     CAR, AAV and other vectors, in vivo editing; was `not applicable` before rules 2026.12.5), `not applicable`
 --     (oncolytic viruses), `unknown`; NULL when not CGT
 --   cell_source_rule: the rule that decided it, or `default:<modality>`

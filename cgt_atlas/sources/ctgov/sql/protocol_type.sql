@@ -17,6 +17,9 @@ STRUCT(
         lastUpdatePostDateStruct STRUCT(date VARCHAR)
     ),
     sponsorCollaboratorsModule STRUCT(
+        responsibleParty STRUCT(
+            "type" VARCHAR, investigatorFullName VARCHAR, investigatorAffiliation VARCHAR
+        ),
         leadSponsor STRUCT("name" VARCHAR, "class" VARCHAR),
         collaborators STRUCT("name" VARCHAR, "class" VARCHAR)[]
     ),
@@ -31,6 +34,7 @@ STRUCT(
         interventions STRUCT("type" VARCHAR, "name" VARCHAR, description VARCHAR, otherNames VARCHAR[])[]
     ),
     contactsLocationsModule STRUCT(
+        overallOfficials STRUCT("name" VARCHAR, affiliation VARCHAR, "role" VARCHAR)[],
         locations STRUCT(
             facility VARCHAR, status VARCHAR, city VARCHAR, state VARCHAR, zip VARCHAR,
             country VARCHAR, geoPoint STRUCT(lat DOUBLE, lon DOUBLE)

@@ -36,7 +36,7 @@ SELECT
             Internal_Number, TrialID, Last_Refreshed_on, Public_title, Scientific_title, Acronym,
             Primary_sponsor, Retrospective_flag, Date_registration3, Date_registration, Source_Register,
             web_address, Recruitment_Status, other_records, Date_enrollement, Target_size, Study_type,
-            Phase, Countries, Condition, Intervention, Secondary_ID, Source_Support
+            Phase, Countries, Condition, Intervention, Secondary_ID, Source_Support, Contact_Affiliation
         ),
         $fingerprint
     ) AS content_hash,
