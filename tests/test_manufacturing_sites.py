@@ -270,6 +270,6 @@ def test_kites_eu_site_is_in_hoofddorp_and_kymriah_is_made_in_leipzig(replay_war
 
 def test_a_quote_is_a_sentence_of_its_page_never_a_placeholder() -> None:
     quoted = [row for row in _seed_rows() if row["quote"]]
-    assert len(quoted) >= 15
+    assert len(quoted) >= 14  # 16 curated, two left out in review (their pages did not name the product)
     for row in quoted:
         assert len(row["quote"]) >= 40 and row["quote"] != row["note"], row["site_name"]

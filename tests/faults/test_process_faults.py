@@ -420,7 +420,7 @@ def test_sigterm_inside_a_duckdb_query_stops_the_run_with_143_and_changes_nothin
                 break
         time.sleep(0.5)
         run.send_signal(signal.SIGTERM)
-        output = "".join(lines) + run.communicate(timeout=60)[0]
+        output = "".join(lines) + run.communicate(timeout=180)[0]  # Prefect's server stops first
     finally:
         run.kill()
     assert run.returncode == 128 + signal.SIGTERM, output
