@@ -349,6 +349,16 @@ def test_headless_chromium_renders_the_filters_and_the_map(server: str, tmp_path
     }, hosts
 
 
+RESTORED_FILTERS = [
+    ("region", "value"),
+    ("modality", "value"),
+    ("sponsor-class", "value"),
+    ("phase", "value"),
+    ("years", "value"),
+    ("undated", "value"),
+]
+"""What a link's address sets, as the restore callback answers it."""
+
 BAD_INPUTS = [
     {"years": [float("inf"), 2020]},
     {"years": [float("nan"), float("nan")]},
@@ -440,14 +450,7 @@ def test_every_filter_travels_in_the_address(small_db: Path, server: str) -> Non
     # the page's callback restores them from a link, as the browser calls it
     answer = _callback(
         server,
-        [
-            ("region", "value"),
-            ("modality", "value"),
-            ("sponsor-class", "value"),
-            ("phase", "value"),
-            ("years", "value"),
-            ("undated", "value"),
-        ],
+        RESTORED_FILTERS,
         [("url", "search", f"?phase={phase}&years={lo}-{lo}&undated=0")],
     )
     assert answer["phase"]["value"] == [phase] and answer["years"]["value"] == [lo, lo]
@@ -501,13 +504,6 @@ def test_the_address_bar_callbacks_take_bad_values_without_a_500(server: str) ->
     for search in (["?region=x"], {"a": 1}, 7, "?years=1e309-x&undated=maybe&region=%3Cb%3E"):
         _callback(
             server,
-            [
-                ("region", "value"),
-                ("modality", "value"),
-                ("sponsor-class", "value"),
-                ("phase", "value"),
-                ("years", "value"),
-                ("undated", "value"),
-            ],
+            RESTORED_FILTERS,
             [("url", "search", search)],
         )  # raises on an HTTP error status

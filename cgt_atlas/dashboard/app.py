@@ -555,13 +555,7 @@ def build_app(db: Path) -> Dash:
 
     @app.callback(
         Output("url-state", "search"),
-        Input("region", "value"),
-        Input("modality", "value"),
-        Input("sponsor-class", "value"),
-        Input("phase", "value"),
-        Input("years", "value"),
-        Input("undated", "value"),
-        Input("country", "value"),
+        *_filter_inputs(),
         prevent_initial_call=True,
     )
     def remember_filters(
@@ -591,13 +585,7 @@ def build_app(db: Path) -> Dash:
         Output("trials", "tooltip_data"),
         Output("trials", "page_current"),
         Output("input-notice", "children"),
-        Input("region", "value"),
-        Input("modality", "value"),
-        Input("sponsor-class", "value"),
-        Input("phase", "value"),
-        Input("years", "value"),
-        Input("undated", "value"),
-        Input("country", "value"),
+        *_filter_inputs(),
     )
     def update(
         regions: Any, modalities: Any, classes: Any, phases: Any, years: Any, undated: Any, country: Any
@@ -619,6 +607,14 @@ def build_app(db: Path) -> Dash:
         return world_map(counts, sites, country), heading, records, [_why(row) for row in rows], 0, notice
 
     return app
+
+
+FILTER_IDS = ("region", "modality", "sponsor-class", "phase", "years", "undated", "country")
+"""The components whose values filter the view, in the order the callbacks take them."""
+
+
+def _filter_inputs() -> list[Input]:
+    return [Input(component, "value") for component in FILTER_IDS]
 
 
 FILTER_KEYS = ("region", "modality", "sponsor_class", "phase")
