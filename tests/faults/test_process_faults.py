@@ -404,25 +404,28 @@ def test_sigterm_inside_a_duckdb_query_stops_the_run_with_143_and_changes_nothin
     replay = edge_replay(tmp_path)
     ingest(replay, db)
     before = counts(db, *WAREHOUSE_TABLES)
-    run = subprocess.Popen(
-        [sys.executable, "-c", STUCK_IN_DUCKDB, phase, str(replay), str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "CGT_ATLAS_DATA": str(tmp_path / "data")},
-    )
+    out_file = tmp_path / "output.txt"
+    # A file, not a pipe: Prefect's temporary server inherits the CLI's output, and a pipe it holds open
+    # would keep a reader waiting after the CLI has exited.
+    with out_file.open("w") as output_sink:
+        run = subprocess.Popen(
+            [sys.executable, "-c", STUCK_IN_DUCKDB, phase, str(replay), str(db)],
+            stdout=output_sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "CGT_ATLAS_DATA": str(tmp_path / "data")},
+        )
     try:
-        assert run.stdout is not None
-        lines = []
-        for line in run.stdout:
-            lines.append(line)
-            if line.strip() == "stuck":
-                break
-        time.sleep(0.5)
+        deadline = time.monotonic() + 120
+        while "stuck" not in out_file.read_text() and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # inside the DuckDB query
         run.send_signal(signal.SIGTERM)
-        output = "".join(lines) + run.communicate(timeout=180)[0]  # Prefect's server stops first
+        run.wait(timeout=120)
     finally:
-        run.kill()
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    output = out_file.read_text()
     assert run.returncode == 128 + signal.SIGTERM, output
     assert "error: interrupted (SIGTERM); the warehouse is unchanged" in output
     assert "failed, its last good data kept" not in output and "Traceback" not in output
