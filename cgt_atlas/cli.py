@@ -12,14 +12,17 @@ import sys
 import traceback
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from cgt_atlas.errors import EXIT_FAILED, AtlasError, ConfigError, Terminated
+from cgt_atlas.errors import EXIT_FAILED, UNEXPECTED_HINT, AtlasError, ConfigError, Terminated
 from cgt_atlas.interrupts import SIGNALS_RECEIVED, interrupted
 from cgt_atlas.output import OutputFormat, emit, emit_sections
 from cgt_atlas.settings import default_db_path
+
+if TYPE_CHECKING:
+    from cgt_atlas.outcome import RefreshOutcome
 
 db_option = click.option(
     "--db",
@@ -43,7 +46,6 @@ VERBOSE_KEY = "cgt_atlas.verbose"
 """ctx.meta key: set by the global -v and by refresh's own -v; shows tracebacks."""
 
 SQL_HINT = 'check the query; the tables: cgt-atlas sql "show tables"; every column: docs/data-contract.md.'
-UNEXPECTED_HINT = "rerun with -v for the traceback and report it."
 
 
 def _fail(error: Exception | str, hint: str = "") -> NoReturn:
@@ -290,7 +292,7 @@ def _warn(line: str | None) -> None:
         click.secho(line, fg="yellow", err=True)
 
 
-def _print_outcome(outcome: Any, verbose: bool) -> None:
+def _print_outcome(outcome: RefreshOutcome, verbose: bool) -> None:
     """Each loaded source's counts; each failed one's error and next step (its traceback with -v)."""
     for run in outcome.runs:
         counts = outcome.changed.get(run["source"])

@@ -31,6 +31,18 @@ class AtlasError(Exception):
         return f"{message}\n  next: {self.hint}" if self.hint else message
 
 
+UNEXPECTED_HINT = "rerun with -v for the traceback and report it."
+
+
+def describe(error: BaseException) -> tuple[str, str, int]:
+    """What an error says to a person and a scheduler: its message, its next step, its exit code. An
+    AtlasError carries its own; anything else is unexpected (its type named, exit 1)."""
+    if isinstance(error, AtlasError):
+        message = str(error.args[0]) if error.args else type(error).__name__
+        return message, error.hint, error.exit_code
+    return f"{type(error).__name__}: {error}", UNEXPECTED_HINT, EXIT_FAILED
+
+
 def is_transient(error: BaseException) -> bool:
     """Worth a whole-task retry: a busy server or a broken body, never a refusal or a changed page."""
     return isinstance(error, AtlasError) and bool(error.transient)

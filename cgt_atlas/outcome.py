@@ -17,7 +17,7 @@ from cgt_atlas.errors import (
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_TEMPFAIL,
-    AtlasError,
+    describe,
 )
 
 NOTIFY_ENV = "CGT_ATLAS_NOTIFY"
@@ -92,9 +92,7 @@ class RefreshOutcome:
 
 def failed_run_message(error: BaseException, what: str = "refresh") -> tuple[str, str]:
     """Title and body for a run that failed as a whole (the lock busy, the disk full, a model error)."""
-    hint = error.hint if isinstance(error, AtlasError) else "rerun with -v for the traceback and report it."
-    message = str(error.args[0]) if isinstance(error, AtlasError) and error.args else f"{error}"
-    code = error.exit_code if isinstance(error, AtlasError) else EXIT_FAILED
+    message, hint, code = describe(error)
     title = f"cgt-atlas {what} failed (exit {code}) on {socket.gethostname()}"
     return title, f"{message}\nnext: {hint}\n\nThe warehouse is unchanged."
 

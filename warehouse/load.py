@@ -128,13 +128,9 @@ def load_sources(
             _record_gate(con, run, found, gates.notices(run, loaded))
             con.commit()
             report.changed[run.source] = counts
-        if problems and all_or_nothing:
-            raise QualityGateFailed(
-                "the load would make the warehouse worse, so nothing was loaded:\n  - "
-                + "\n  - ".join(problems)
-            )
-        if not report.changed and not existing:
-            raise _nothing_loaded(report.held)
+        if problems and (all_or_nothing or not report.changed and not existing):
+            # all or nothing, or a first load with nothing to keep: no warehouse to record the holds in
+            raise _gate_refusal(problems)
         con.execute("BEGIN TRANSACTION")
         record_failures(con, [*failures, *report.held])
         if report.changed:
@@ -191,11 +187,9 @@ def _held(run: StagedRun, found: list[str]) -> SourceFailure:
     return failure
 
 
-def _nothing_loaded(held: list[SourceFailure]) -> QualityGateFailed:
-    """A first load where the gates held every source back: there is no warehouse to record it in."""
+def _gate_refusal(problems: list[str]) -> QualityGateFailed:
     return QualityGateFailed(
-        "the load would make the warehouse worse, so nothing was loaded:\n  - "
-        + "\n  - ".join(line for failure in held for line in (failure.findings or "").splitlines())
+        "the load would make the warehouse worse, so nothing was loaded:\n  - " + "\n  - ".join(problems)
     )
 
 

@@ -21,7 +21,7 @@ CHANGE_LABELS = {
 COLUMNS = ["run_id", "change", "source", "entity_key", "label", "before", "after"]
 
 
-def since_clause(con: duckdb.DuckDBPyConnection, since: str | None) -> tuple[str, list[Any]]:
+def since_clause(since: str | None) -> tuple[str, list[Any]]:
     """`since` as a filter: a run id (that run and later ones), a date (changes recorded on or after it), or
     None for the newest refresh that changed anything."""
     if since is None:
@@ -38,7 +38,7 @@ def read_changes(db_path: Path, since: str | None = None) -> tuple[list[str], li
     try:
         if not _has_table(con, "run_changes"):
             return COLUMNS, []
-        where, params = since_clause(con, since)
+        where, params = since_clause(since)
         rows = con.execute(
             f"SELECT {', '.join(COLUMNS)} FROM run_changes WHERE {where} "
             "ORDER BY run_id, change, source, entity_key",

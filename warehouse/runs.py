@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cgt_atlas.errors import EXIT_GATE, EXIT_TEMPFAIL, AtlasError
+from cgt_atlas.errors import EXIT_GATE, EXIT_TEMPFAIL, describe
 from warehouse.connect import _has_table, connect_reader
 
 
@@ -54,15 +54,7 @@ class SourceFailure:
         cls, error: BaseException, *, run_id: str, source: str, mode: str, started_at: str
     ) -> SourceFailure:
         """The failure an exception describes: an AtlasError's own message and next step, else its type."""
-        if isinstance(error, AtlasError):
-            message, hint, code = (
-                str(error.args[0]) if error.args else type(error).__name__,
-                error.hint,
-                error.exit_code,
-            )
-        else:
-            message = f"{type(error).__name__}: {error}"
-            hint, code = "rerun with -v for the traceback and report it.", 1
+        message, hint, code = describe(error)
         return cls(
             run_id=run_id,
             source=source,

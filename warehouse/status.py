@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from warehouse.connect import connect_reader, table_columns
 from warehouse.runs import SUCCEEDED
 
@@ -43,7 +45,11 @@ Section = tuple[str, list[str], list[tuple[Any, ...]]]
 def health_problems(db_path: Path, max_age_hours: float | None, now: datetime | None = None) -> list[str]:
     """Why the warehouse is not healthy, one line per source: its last run failed, or its last load is
     older than max_age_hours. Empty when healthy (what `status --check` exits 0 on)."""
-    runs = next((rows_of(section) for section in status_tables(db_path) if section[0] == RUNS_TITLE), [])
+    con = connect_reader(db_path)
+    try:
+        runs = rows_of(last_runs(con))
+    finally:
+        con.close()
     now = now or datetime.now(UTC)
     problems = []
     for run in runs:
@@ -66,17 +72,22 @@ def rows_of(section: Section) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
+def last_runs(con: duckdb.DuckDBPyConnection) -> Section:
+    """The last run of each source (LAST_RUNS); a warehouse built before a column was added reads NULL for it
+    until its next refresh adds it."""
+    known = table_columns(con, "pipeline_runs")
+    columns = {c: c if c in known else "NULL" for c in OPTIONAL_RUN_COLUMNS}
+    runs = con.sql(LAST_RUNS.format(succeeded=SUCCEEDED, **columns))
+    return RUNS_TITLE, runs.columns, runs.fetchall()
+
+
 def status_tables(db_path: Path) -> list[Section]:
     con = connect_reader(db_path)
     try:
         present = {name for (name,) in con.sql("SELECT table_name FROM information_schema.tables").fetchall()}
         sections: list[Section] = []
         if "pipeline_runs" in present:
-            # Warehouses built before a column was added gain it at their next refresh.
-            known = table_columns(con, "pipeline_runs")
-            columns = {c: c if c in known else "NULL" for c in OPTIONAL_RUN_COLUMNS}
-            runs = con.sql(LAST_RUNS.format(succeeded=SUCCEEDED, **columns))
-            sections.append((RUNS_TITLE, runs.columns, runs.fetchall()))
+            sections.append(last_runs(con))
         # Every table the warehouse holds (views are left out: they are computed on read),
         # marts last.
         tables = con.sql(
